@@ -1,0 +1,70 @@
+# ctlab - container internals, step by step, in C.
+#
+#   make             build every chapter (binaries next to their sources)
+#   sudo make demo   install what is missing, build, make the rootfs, demo
+#   sudo make test   install what is missing, build, run the bats suite
+#   make test-01     one chapter's tests (also test-00: lib and doctor)
+#   make doctor      what this machine supports, OK / WARN / FAIL
+#   make rootfs      the busybox rootfs containers run in (./rootfs)
+#   make lint        clang-format check, cppcheck, build with -Werror
+#   make format      reformat the C sources with .clang-format
+#   make clean
+# Switches: V=1 (show commands), WERROR=1, SANITIZE=1 (ASan + UBSan).
+
+CHAPTERS   := 01-pid-ns
+BUILD_DIRS := lib doctor $(CHAPTERS) tests
+SOURCES     = $(wildcard lib/*.[ch] doctor/*.[ch] $(addsuffix /*.[ch],$(CHAPTERS)) tests/*.c tests/unit/*.c)
+
+BATS       ?= bats
+BATS_FLAGS ?=
+ROOTFS     := rootfs
+
+# Pass the switches on to every chapter's Makefile.
+export V WERROR SANITIZE
+
+all:
+	@for dir in $(BUILD_DIRS); do \
+	    $(MAKE) --no-print-directory -C $$dir || exit 1; \
+	done
+
+deps:
+	@scripts/deps.sh
+
+# Rebuilt when the script or busybox changes; see scripts/mkrootfs.sh.
+rootfs: $(ROOTFS)/.ctlab-rootfs
+$(ROOTFS)/.ctlab-rootfs: scripts/mkrootfs.sh $(wildcard /bin/busybox)
+	@scripts/mkrootfs.sh $(ROOTFS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all rootfs
+	@scripts/demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all rootfs
+	$(BATS) $(BATS_FLAGS) tests/*.bats
+
+test-%: deps
+	@$(MAKE) --no-print-directory all rootfs
+	$(BATS) $(BATS_FLAGS) tests/$*-*.bats
+
+doctor: all
+	@doctor/doctor
+
+lint:
+	@scripts/deps.sh lint
+	clang-format --dry-run -Werror $(SOURCES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr --std=c11 -Ilib -D__GNUC__ $(SOURCES)
+	@$(MAKE) --no-print-directory clean
+	@$(MAKE) --no-print-directory all WERROR=1
+
+format:
+	clang-format -i $(SOURCES)
+
+clean:
+	@for dir in $(BUILD_DIRS); do \
+	    $(MAKE) --no-print-directory -C $$dir clean || exit 1; \
+	done
+	rm -rf $(ROOTFS) .build-flags
+
+.PHONY: all deps rootfs demo test doctor lint format clean

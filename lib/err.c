@@ -1,0 +1,89 @@
+/* lib/err.c - error messages and trace mode; see err.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "err.h"
+
+const char *program_name = "ctlab";
+bool trace_on = false;
+
+void set_program_name(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+    program_name = slash ? slash + 1 : argv0;
+}
+
+int error_msg(const char *fmt, ...)
+{
+    va_list ap;
+    int saved_errno = errno;
+
+    fprintf(stderr, "%s: ", program_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    errno = saved_errno;
+    return -1;
+}
+
+int error_errno(const char *fmt, ...)
+{
+    va_list ap;
+    int saved_errno = errno; /* fprintf may change errno: save it first */
+
+    fprintf(stderr, "%s: ", program_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, ": %s\n", strerror(saved_errno));
+    errno = saved_errno;
+    return -1;
+}
+
+void trace(const char *fmt, ...)
+{
+    va_list ap;
+    int saved_errno = errno;
+
+    if (!trace_on)
+        return;
+    fprintf(stderr, "[%s] ", program_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    errno = saved_errno;
+}
+
+int report_bad_option(char **argv)
+{
+    /* optopt names a bad short option; for a bad long option it is 0 and
+     * the word itself is the one getopt just stepped over. */
+    if (optopt && optopt != '?')
+        return error_msg("unknown option or missing argument: '-%c' (see: "
+                         "%s --help)",
+                         optopt, program_name);
+    return error_msg("unknown option or missing argument: '%s' (see: %s "
+                     "--help)",
+                     argv[optind - 1], program_name);
+}
+
+int exit_code_from_wait_status(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return EXIT_SIGNAL_BASE + WTERMSIG(status);
+    return EXIT_TOOL_FAILED;
+}
+
+int exit_code_from_exec_errno(int err)
+{
+    return (err == ENOENT || err == ENOTDIR) ? EXIT_NOT_FOUND
+                                             : EXIT_CANNOT_EXEC;
+}

@@ -1,0 +1,77 @@
+/* lib/parse.c - strict number and size parsers; see parse.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+
+/* strtoull() alone accepts " 12", "-1" (as a huge number) and "12abc":
+ * check that the text starts with a digit and let the caller judge the
+ * rest. */
+static int parse_leading_digits(const char *text, unsigned long long *value,
+                                char **end)
+{
+    if (!isdigit((unsigned char)text[0])) {
+        errno = EINVAL;
+        return -1;
+    }
+    errno = 0;
+    *value = strtoull(text, end, 10);
+    if (errno == ERANGE)
+        return -1;
+    return 0;
+}
+
+int parse_ulong(const char *text, unsigned long max, unsigned long *value)
+{
+    unsigned long long number;
+    char *end;
+
+    if (parse_leading_digits(text, &number, &end) < 0)
+        return -1;
+    if (*end != '\0') {
+        errno = EINVAL;
+        return -1;
+    }
+    if (number > max) {
+        errno = ERANGE;
+        return -1;
+    }
+    *value = (unsigned long)number;
+    return 0;
+}
+
+int parse_size(const char *text, uint64_t *bytes)
+{
+    static const char units[] = "kmgt"; /* 1024^1 .. 1024^4 */
+    unsigned long long number;
+    unsigned shift = 0;
+    char *end;
+
+    if (parse_leading_digits(text, &number, &end) < 0)
+        return -1;
+    if (*end != '\0') {
+        const char *unit = strchr(units, tolower((unsigned char)*end));
+        if (!unit) {
+            errno = EINVAL;
+            return -1;
+        }
+        shift = 10 * (unsigned)(unit - units + 1);
+        end++;
+        /* Optional suffix: "b" or "ib", in either case. */
+        if (strcasecmp(end, "b") != 0 && strcasecmp(end, "ib") != 0 &&
+            *end != '\0') {
+            errno = EINVAL;
+            return -1;
+        }
+    }
+    if (shift && number > (UINT64_MAX >> shift)) {
+        errno = ERANGE;
+        return -1;
+    }
+    *bytes = (uint64_t)number << shift;
+    return 0;
+}

@@ -1,0 +1,54 @@
+/* lib/syscalls.h - wrappers for system calls glibc does not wrap.
+ *
+ * Each wrapper is named sys_NAME, cites its man page and the kernel that
+ * added the call, and fails with ENOSYS when the headers this was built
+ * against do not know the call. glibc 2.36 already wraps fsopen(),
+ * mount_setattr(), pidfd_open() and friends: use those, do not redeclare.
+ */
+#ifndef CTLAB_SYSCALLS_H
+#define CTLAB_SYSCALLS_H
+
+#include <errno.h>
+#include <linux/sched.h> /* struct clone_args */
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* clone3(2), Linux 5.3. With no stack given it works like fork(): it
+ * returns twice, 0 in the child. Flush stdio before calling it, or buffered
+ * output is written twice. */
+static inline pid_t sys_clone3(struct clone_args *args, size_t size)
+{
+#ifdef SYS_clone3
+    return (pid_t)syscall(SYS_clone3, args, size);
+#else
+    (void)args;
+    (void)size;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* The raw clone(2) system call used like fork() (no new stack), for
+ * kernels older than 5.3. x86-64 argument order: flags, stack, parent_tid,
+ * child_tid, tls. */
+static inline pid_t sys_clone_fork(unsigned long flags)
+{
+    return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
+}
+
+/* pivot_root(2), Linux 2.3.41: glibc has never wrapped it. */
+static inline int sys_pivot_root(const char *new_root, const char *put_old)
+{
+#ifdef SYS_pivot_root
+    return (int)syscall(SYS_pivot_root, new_root, put_old);
+#else
+    (void)new_root;
+    (void)put_old;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+#endif

@@ -1,0 +1,29 @@
+/* lib/userns.h - user namespace id maps (user_namespaces(7)).
+ *
+ * A new user namespace starts with no ids mapped: its processes run as the
+ * overflow uid 65534 until someone writes /proc/PID/uid_map and gid_map,
+ * each exactly once. An unprivileged writer may map only its own ids, and
+ * must first write "deny" to /proc/PID/setgroups before gid_map (Linux
+ * 3.19, CVE-2014-8989): otherwise a process could drop a group that a file
+ * uses to deny it access.
+ */
+#ifndef CTLAB_USERNS_H
+#define CTLAB_USERNS_H
+
+#include <sys/types.h>
+
+/* Write MAP ("0 1000 1\n...") to /proc/PID/FILE, FILE being "uid_map" or
+ * "gid_map"; PID 0 means this process ("self"). */
+int write_id_map(pid_t pid, const char *file, const char *map);
+
+/* Write "deny" to /proc/PID/setgroups (PID 0: self). A kernel without the
+ * file (before 3.19) needs no deny: that is not an error. */
+int deny_setgroups(pid_t pid);
+
+/* Map root (0) inside PID's user namespace to OUTSIDE_UID/OUTSIDE_GID on
+ * the host: setgroups "deny", then uid_map "0 UID 1", then gid_map
+ * "0 GID 1" -- what `unshare --user --map-root-user` writes right after
+ * unshare(CLONE_NEWUSER). PID 0 means this process. Reports its errors. */
+int map_root_to_ids(pid_t pid, uid_t outside_uid, gid_t outside_gid);
+
+#endif

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# scripts/deps.sh - install what ctlab needs to build, test and demo, with apt.
+#
+# Idempotent and silent when everything is already installed, so `make test`
+# and `make demo` can call it every time. Nothing is downloaded from anywhere
+# but the distribution's own package archive.
+#
+#   scripts/deps.sh          build + test + demo packages
+#   scripts/deps.sh lint     also the lint tools (clang-format, cppcheck)
+set -euo pipefail
+
+# Debian/Ubuntu package names. Later chapters append theirs here.
+packages=(
+    build-essential   # gcc, make, libc6-dev (libc.a for the static probe)
+    pkg-config
+    libseccomp-dev    # chapter 08, minictr
+    libcap-dev        # chapter 09, minictr
+    libmnl-dev        # chapter 02, minictr (rtnetlink)
+    bats bats-support bats-assert bats-file
+    busybox-static    # the container rootfs (make rootfs)
+    iproute2          # tests observe links and routes with ip
+    util-linux        # unshare, nsenter, setpriv: tests compare with them
+    procps            # ps, for the demos
+    uidmap            # newuidmap/newgidmap (chapter 04, rootless minictr)
+)
+if [ "${1:-}" = lint ]; then
+    packages+=(clang-format cppcheck)
+fi
+
+# Dnf and pacman spellings, printed on machines without apt.
+other_names="dnf: gcc make glibc-static pkgconf libseccomp-devel libcap-devel \
+libmnl-devel bats busybox iproute util-linux procps-ng shadow-utils
+pacman: base-devel libseccomp libcap libmnl bats bats-support bats-assert \
+bats-file busybox iproute2 util-linux procps-ng shadow"
+
+missing=()
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps.sh: this machine has no apt/dpkg; install these yourself:" >&2
+    echo "$other_names" | sed 's/^/  /' >&2
+    exit 1
+fi
+for pkg in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps.sh: missing packages: ${missing[*]}" >&2
+    echo "deps.sh: run 'sudo make deps' (or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine or container may have empty package lists: update once,
+# only when the first try cannot find a package.
+log=$(mktemp /tmp/ctlab-apt.XXXXXX)
+trap 'rm -f "$log"' EXIT
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+    apt-get update -qq
+    if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "deps.sh: apt-get install failed (log above)" >&2
+        exit 1
+    fi
+fi

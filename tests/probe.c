@@ -1,0 +1,314 @@
+/* tests/probe.c - a small static program the tests run inside namespaces
+ * and containers, so that what they check does not depend on which applets
+ * busybox or the host happens to have. Linked statically: it runs in any
+ * rootfs. Each subcommand asks the kernel one question and prints the
+ * answer on one line:
+ *
+ *   probe pid                 getpid()
+ *   probe ps                  the PIDs this process can see in /proc
+ *   probe ns TYPE             inode of /proc/self/ns/TYPE
+ *   probe status FIELD        the FIELD: line of /proc/self/status
+ *   probe orphan              make an orphan that exits; is it reaped?
+ *   probe trap CODE           print "ready", exit CODE on SIGTERM
+ *   probe sleep SECONDS       sleep (a process to look at)
+ *   probe spawn N SECONDS     fork N sleeping children, print their PIDs
+ *   probe exit CODE           exit with CODE
+ *   probe deny-userns CMD...  exec CMD under a seccomp filter that refuses
+ *                             new user namespaces (as docker's profile does)
+ *
+ * Errors go to stderr with exit status 1; bad usage exits 2.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int fail(const char *what)
+{
+    fprintf(stderr, "probe: %s: %s\n", what, strerror(errno));
+    return 1;
+}
+
+static int number_arg(const char *text)
+{
+    char *end;
+    long value = strtol(text, &end, 10);
+
+    if (*text == '\0' || *end != '\0' || value < 0 || value > 100000) {
+        fprintf(stderr, "probe: not a number: '%s'\n", text);
+        exit(2);
+    }
+    return (int)value;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static int cmd_pid(void)
+{
+    printf("%d\n", (int)getpid());
+    return 0;
+}
+
+/* Numeric entries of /proc: the processes of our PID namespace (if /proc
+ * is that namespace's), in readdir order, which is PID order. */
+static int cmd_ps(void)
+{
+    DIR *dir = opendir("/proc");
+    struct dirent *entry;
+    const char *sep = "";
+
+    if (!dir)
+        return fail("opendir /proc");
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
+            continue;
+        printf("%s%s", sep, entry->d_name);
+        sep = " ";
+    }
+    printf("\n");
+    closedir(dir);
+    return 0;
+}
+
+static int cmd_ns(const char *type)
+{
+    char path[64];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
+    if (stat(path, &st) < 0)
+        return fail(path);
+    printf("%lu\n", (unsigned long)st.st_ino);
+    return 0;
+}
+
+static int cmd_status(const char *field)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    size_t length = strlen(field);
+    char line[512];
+
+    if (!status)
+        return fail("/proc/self/status");
+    while (fgets(line, sizeof(line), status)) {
+        if (strncmp(line, field, length) == 0 && line[length] == ':') {
+            fputs(line, stdout);
+            fclose(status);
+            return 0;
+        }
+    }
+    fclose(status);
+    fprintf(stderr, "probe: no field %s in /proc/self/status\n", field);
+    return 1;
+}
+
+/* State letter of /proc/PID/stat (field 3), or 0 if the process is gone. */
+static char process_state(pid_t pid)
+{
+    char path[64], buf[512], *paren;
+    FILE *stat_file;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    stat_file = fopen(path, "r");
+    if (!stat_file)
+        return 0;
+    n = fread(buf, 1, sizeof(buf) - 1, stat_file);
+    fclose(stat_file);
+    buf[n] = '\0';
+    paren = strrchr(buf, ')'); /* the command name may hold spaces */
+    return (paren && paren[1] == ' ') ? paren[2] : 0;
+}
+
+/* Fork a child that forks a grandchild and exits at once: the grandchild
+ * is orphaned and re-parented to PID 1 (of our PID namespace). It exits
+ * too. Does somebody reap it? Print "orphan reaped" or "orphan zombie"
+ * after watching it for up to one second. */
+static int cmd_orphan(void)
+{
+    int pipefd[2];
+    pid_t child, orphan;
+
+    if (pipe(pipefd) < 0)
+        return fail("pipe");
+    child = fork();
+    if (child < 0)
+        return fail("fork");
+    if (child == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            sleep_ms(50); /* let our parent exit first: now we are orphans */
+            _exit(0);
+        }
+        if (write(pipefd[1], &grandchild, sizeof(grandchild)) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    close(pipefd[1]);
+    if (read(pipefd[0], &orphan, sizeof(orphan)) != sizeof(orphan))
+        return fail("read orphan PID");
+    waitpid(child, NULL, 0); /* the orphan's parent: ours to reap */
+
+    for (int i = 0; i < 100; i++) {
+        char state = process_state(orphan);
+        if (state == 0) {
+            printf("orphan reaped\n");
+            return 0;
+        }
+        if (state == 'Z' && i >= 20) /* zombie for 200+ ms after its exit */
+            break;
+        sleep_ms(10);
+    }
+    printf("orphan zombie\n");
+    return 0;
+}
+
+static int trap_exit_code;
+
+static void on_sigterm(int sig)
+{
+    (void)sig;
+    _exit(trap_exit_code);
+}
+
+/* Exit with CODE on SIGTERM; otherwise wait at most 30 seconds. */
+static int cmd_trap(const char *code)
+{
+    trap_exit_code = number_arg(code);
+    signal(SIGTERM, on_sigterm);
+    printf("ready\n");
+    fflush(stdout);
+    sleep_ms(30000);
+    return 1;
+}
+
+static int cmd_sleep(const char *seconds)
+{
+    printf("ready\n");
+    fflush(stdout);
+    sleep_ms(1000L * number_arg(seconds));
+    return 0;
+}
+
+/* N children that each sleep SECONDS; print their PIDs, then sleep too. */
+static int cmd_spawn(const char *count_text, const char *seconds)
+{
+    int count = number_arg(count_text);
+    long ms = 1000L * number_arg(seconds);
+
+    for (int i = 0; i < count; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            return fail("fork");
+        if (pid == 0) {
+            sleep_ms(ms);
+            _exit(0);
+        }
+        printf("%d ", (int)pid);
+    }
+    printf("\nready\n");
+    fflush(stdout);
+    sleep_ms(ms);
+    return 0;
+}
+
+/* A classic BPF seccomp filter, no libseccomp needed: clone3 fails with
+ * ENOSYS (its flags live in memory a filter cannot read, so libc falls
+ * back to clone), and clone or unshare with CLONE_NEWUSER fail with EPERM.
+ * See seccomp(2). */
+static int cmd_deny_userns(char **command)
+{
+#if defined(__x86_64__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+#ifdef PROBE_AUDIT_ARCH
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROBE_AUDIT_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                 offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog program = {
+        .len = sizeof(filter) / sizeof(filter[0]),
+        .filter = filter,
+    };
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return fail("prctl(PR_SET_NO_NEW_PRIVS)");
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) < 0)
+        return fail("prctl(PR_SET_SECCOMP)");
+    execvp(command[0], command);
+    return fail(command[0]);
+#else
+    (void)command;
+    fprintf(stderr, "probe: deny-userns: unsupported architecture\n");
+    return 1;
+#endif
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
+                    "| trap CODE | sleep S | spawn N S | exit CODE | "
+                    "deny-userns CMD...\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "";
+    int nargs = argc - 2;
+
+    if (strcmp(cmd, "pid") == 0 && nargs == 0)
+        return cmd_pid();
+    if (strcmp(cmd, "ps") == 0 && nargs == 0)
+        return cmd_ps();
+    if (strcmp(cmd, "ns") == 0 && nargs == 1)
+        return cmd_ns(argv[2]);
+    if (strcmp(cmd, "status") == 0 && nargs == 1)
+        return cmd_status(argv[2]);
+    if (strcmp(cmd, "orphan") == 0 && nargs == 0)
+        return cmd_orphan();
+    if (strcmp(cmd, "trap") == 0 && nargs == 1)
+        return cmd_trap(argv[2]);
+    if (strcmp(cmd, "sleep") == 0 && nargs == 1)
+        return cmd_sleep(argv[2]);
+    if (strcmp(cmd, "spawn") == 0 && nargs == 2)
+        return cmd_spawn(argv[2], argv[3]);
+    if (strcmp(cmd, "exit") == 0 && nargs == 1)
+        return number_arg(argv[2]) & 0xff;
+    if (strcmp(cmd, "deny-userns") == 0 && nargs >= 1)
+        return cmd_deny_userns(argv + 2);
+    return usage();
+}
