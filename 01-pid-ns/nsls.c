@@ -30,12 +30,12 @@
 #define MAX_NS_TYPES 16 /* Linux 6.x has 10 entries in /proc/PID/ns */
 
 struct ns_entry {
-    char type[32];   /* "pid", "net", ... */
-    ino_t inode;     /* the namespace's identity */
+    char type[32]; /* "pid", "net", ... */
+    ino_t inode;   /* the namespace's identity */
 };
 
 struct ns_list {
-    char pid[16];    /* "self" or a number, as given */
+    char pid[16]; /* "self" or a number, as given */
     int count;
     struct ns_entry entries[MAX_NS_TYPES];
 };
@@ -119,7 +119,7 @@ static void print_comparison(const struct ns_list *a, const struct ns_list *b)
 
     snprintf(head_a, sizeof(head_a), "PID %s", a->pid);
     snprintf(head_b, sizeof(head_b), "PID %s", b->pid);
-    printf("%-18s %-12s %-12s %s\n", "TYPE", head_a, head_b, "");
+    printf("%-18s %-12s %s\n", "TYPE", head_a, head_b);
     for (int i = 0; i < a->count; i++) {
         const struct ns_entry *x = &a->entries[i];
         const struct ns_entry *y = find_type(b, x->type);
@@ -159,8 +159,8 @@ int main(int argc, char **argv)
     set_program_name(argv[0]);
 
     /* 1. Arguments: zero, one or two PIDs. */
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
-                     strcmp(argv[1], "--help") == 0)) {
+    if (argc > 1 &&
+        (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         usage(stdout);
         return 0;
     }

@@ -41,8 +41,8 @@
 #include "userns.h"
 
 struct options {
-    bool use_init;   /* --init: our init is PID 1, the command PID 2 */
-    char **command;  /* argv of the command */
+    bool use_init;  /* --init: our init is PID 1, the command PID 2 */
+    char **command; /* argv of the command */
 };
 
 /* The parent forwards these to the namespace's PID 1; see forward_signal. */
@@ -149,8 +149,8 @@ static int mount_private_proc(void)
           "for this PID namespace",
           flags_to_string(mount_flag_names, MS_NOSUID | MS_NODEV | MS_NOEXEC,
                           names, sizeof(names)));
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              NULL) < 0)
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+        0)
         return error_errno("mount proc on /proc");
     return 0;
 }

@@ -145,8 +145,8 @@ static void check_namespaces(void)
     char ok[128] = "", missing[128] = "";
     int err = 0;
 
-    for (unsigned i = 0; i < sizeof(namespace_types) / sizeof(namespace_types[0]);
-         i++) {
+    for (unsigned i = 0;
+         i < sizeof(namespace_types) / sizeof(namespace_types[0]); i++) {
         int flag = namespace_types[i].flag;
         int result = try_in_child(try_unshare, &flag);
         char *list = result == 0 ? ok : missing;
@@ -168,8 +168,8 @@ static void check_namespaces(void)
 static int try_unprivileged_userns(void *arg)
 {
     (void)arg;
-    if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
-                           setuid(65534) < 0))
+    if (geteuid() == 0 &&
+        (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0))
         return errno;
     /* Changing uid clears the "dumpable" flag, which makes the files
      * in /proc/self owned by root: we could not write our maps. Reset it. */
@@ -190,8 +190,8 @@ static void check_unprivileged_userns(void)
                     sizeof(clone));
     read_first_line("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
                     apparmor, sizeof(apparmor));
-    snprintf(detail, sizeof(detail), "user.max_user_namespaces=%s%s%s%s%s",
-             max, clone[0] ? " kernel.unprivileged_userns_clone=" : "", clone,
+    snprintf(detail, sizeof(detail), "user.max_user_namespaces=%s%s%s%s%s", max,
+             clone[0] ? " kernel.unprivileged_userns_clone=" : "", clone,
              apparmor[0] ? " kernel.apparmor_restrict_unprivileged_userns="
                          : "",
              apparmor);
@@ -207,8 +207,8 @@ static void check_unprivileged_userns(void)
                : strcmp(clone, "0") == 0
                    ? "sudo sysctl kernel.unprivileged_userns_clone=1"
                    : "sudo sysctl user.max_user_namespaces=15000",
-               "refused: %s (%s); rootless labs will skip",
-               strerror(result), detail);
+               "refused: %s (%s); rootless labs will skip", strerror(result),
+               detail);
 }
 
 /* newuidmap/newgidmap are setuid helpers that map ranges from
@@ -259,8 +259,8 @@ static void check_subids(void)
 /* --- cgroups ------------------------------------------------------------*/
 
 /* The controllers the labs limit; where each one can be used. */
-static const char *const lab_controllers[] = {"cpu", "memory", "pids",
-                                              "cpuset", "io"};
+static const char *const lab_controllers[] = {"cpu", "memory", "pids", "cpuset",
+                                              "io"};
 
 /* Where is the cgroup2 mount, and which v1 hierarchies are mounted?
  * Read from /proc/self/mountinfo (proc(5)): the file system type follows
@@ -385,8 +385,9 @@ static int try_overlay(void *arg)
     if (mkdir("/tmp/l", 0755) < 0 || mkdir("/tmp/u", 0755) < 0 ||
         mkdir("/tmp/w", 0755) < 0 || mkdir("/tmp/m", 0755) < 0)
         return errno;
-    snprintf(opts, sizeof(opts), "lowerdir=/tmp/l,upperdir=/tmp/u,"
-                                 "workdir=/tmp/w%s",
+    snprintf(opts, sizeof(opts),
+             "lowerdir=/tmp/l,upperdir=/tmp/u,"
+             "workdir=/tmp/w%s",
              arg ? ",userxattr" : "");
     if (mount("overlay", "/tmp/m", "overlay", 0, opts) < 0)
         return errno;
@@ -427,8 +428,7 @@ static int try_seccomp(void *arg)
     (void)arg;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return errno;
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) < 0 ? errno
-                                                                     : 0;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) < 0 ? errno : 0;
 }
 
 static void check_seccomp(void)
@@ -445,12 +445,11 @@ static void check_seccomp(void)
         fclose(status);
     result = try_in_child(try_seccomp, NULL);
     if (result)
-        report(FAIL, "seccomp filters",
-               "a kernel with CONFIG_SECCOMP_FILTER=y", "refused: %s",
-               strerror(result));
+        report(FAIL, "seccomp filters", "a kernel with CONFIG_SECCOMP_FILTER=y",
+               "refused: %s", strerror(result));
     else
-        report(OK, "seccomp filters", NULL,
-               "load (this shell's own mode: %s)", mode[0] ? mode : "?");
+        report(OK, "seccomp filters", NULL, "load (this shell's own mode: %s)",
+               mode[0] ? mode : "?");
 }
 
 /* pivot_root(2) fails with EINVAL on the initramfs "rootfs", which can

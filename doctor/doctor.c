@@ -19,7 +19,8 @@ int main(int argc, char **argv)
     if (argc > 1) {
         if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
             printf("Usage: %s\nCheck what this machine supports for the "
-                   "ctlab labs.\n", program_name);
+                   "ctlab labs.\n",
+                   program_name);
             return 0;
         }
         error_msg("takes no arguments (see: %s --help)", program_name);

@@ -15,11 +15,11 @@
 
 /* Exit codes of tools that run a command (the `docker run` convention). */
 enum {
-    EXIT_TOOL_FAILED = 125,  /* the tool itself failed */
-    EXIT_CANNOT_EXEC = 126,  /* the command exists but is not executable */
-    EXIT_NOT_FOUND = 127,    /* the command was not found */
-    EXIT_SIGNAL_BASE = 128,  /* + N: the command was killed by signal N */
-    EXIT_USAGE = 2,          /* bad command line */
+    EXIT_TOOL_FAILED = 125, /* the tool itself failed */
+    EXIT_CANNOT_EXEC = 126, /* the command exists but is not executable */
+    EXIT_NOT_FOUND = 127,   /* the command was not found */
+    EXIT_SIGNAL_BASE = 128, /* + N: the command was killed by signal N */
+    EXIT_USAGE = 2,         /* bad command line */
 };
 
 extern const char *program_name; /* "pidns", set by set_program_name() */
@@ -28,7 +28,8 @@ extern bool trace_on;            /* set by -v */
 /* Remember the tool's name (the basename of argv[0]) for messages. */
 void set_program_name(const char *argv0);
 
-/* "tool: MESSAGE\n" on stderr. Returns -1 so callers can `return error_msg(...)`. */
+/* "tool: MESSAGE\n" on stderr. Returns -1 so callers can `return
+ * error_msg(...)`. */
 int error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "tool: MESSAGE: strerror(errno)\n" on stderr. Returns -1; errno is kept. */

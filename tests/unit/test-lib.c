@@ -39,9 +39,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc == 4 && strcmp(argv[1], "flags") == 0) {
-        const struct flag_name *table = strcmp(argv[2], "clone") == 0
-                                            ? clone_flag_names
-                                            : mount_flag_names;
+        const struct flag_name *table =
+            strcmp(argv[2], "clone") == 0 ? clone_flag_names : mount_flag_names;
         char buf[256];
         printf("%s\n", flags_to_string(table, strtoul(argv[3], NULL, 16), buf,
                                        sizeof(buf)));
