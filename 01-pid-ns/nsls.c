@@ -80,7 +80,15 @@ static int read_namespaces(const char *pid, struct ns_list *list)
         if (strlen(entry->d_name) >= sizeof(ns->type))
             continue; /* not a namespace type name we know how to show */
         if (fstatat(dirfd(dir), entry->d_name, &st, 0) < 0) {
-            error_errno("stat %s/%s", dir_path, entry->d_name);
+            /* Following these links needs ptrace access to the process
+             * (ptrace(2), "Ptrace access mode checking"). */
+            error_msg("stat %s/%s: %s%s", dir_path, entry->d_name,
+                      strerror(errno),
+                      errno == EACCES || errno == EPERM
+                          ? " (needs ptrace access to the process: run as "
+                            "its user, or as root of an ancestor user "
+                            "namespace)"
+                          : "");
             goto out;
         }
         strcpy(ns->type, entry->d_name);
