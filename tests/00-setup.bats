@@ -130,3 +130,25 @@ CASES
     assert_line "hello from ctlab"
     assert_line root
 }
+
+# --- the test helper itself -------------------------------------------------
+
+@test "requires fails the test on an unknown feature instead of skipping" {
+    run requires no-such-feature
+    assert_failure
+    assert_output --partial "requires: unknown feature 'no-such-feature'"
+}
+
+@test "requires finds this machine's features by trying them" {
+    # Each answer must agree with an independent look at the kernel.
+    if [ "$(id -u)" -eq 0 ] && grep -q ' - cgroup cgroup .*pids' /proc/self/mountinfo; then
+        tried cgroup1 try_cgroup1
+    fi
+    if grep -q '^Seccomp:' /proc/self/status; then
+        tried seccomp try_seccomp
+    fi
+    [ "$(id -u)" -ne 0 ] || tried overlay try_overlay
+    # No ctlab-requires cgroup is left behind.
+    run find /sys/fs/cgroup -maxdepth 2 -name 'ctlab-requires*'
+    assert_output ""
+}

@@ -29,19 +29,83 @@ requires() {
         root)
             [ "$(id -u)" -eq 0 ] || skip "needs root"
             ;;
-        userns)
-            # An unprivileged user creating a user namespace.
-            as_unprivileged unshare --user --map-root-user true 2>/dev/null ||
-                skip "unprivileged user namespaces are disabled here (see: make doctor)"
-            ;;
         setpriv)
             command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+            ;;
+        userns)
+            requires setpriv
+            tried userns try_userns ||
+                skip "unprivileged user namespaces are disabled here (see: make doctor)"
+            ;;
+        cgroup1)
+            requires root
+            tried cgroup1 try_cgroup1 ||
+                skip "no writable cgroup v1 hierarchy for cpu, memory and pids"
+            ;;
+        cgroup2)
+            requires root
+            tried cgroup2 try_cgroup2 ||
+                skip "cgroup2 lacks the cpu, memory or pids controller here"
+            ;;
+        overlay)
+            requires root
+            tried overlay try_overlay || skip "overlayfs cannot be mounted here"
+            ;;
+        seccomp)
+            tried seccomp try_seccomp || skip "seccomp filters cannot be loaded here"
             ;;
         *)
             fail "requires: unknown feature '$feature'"
             ;;
         esac
     done
+}
+
+# tried NAME FUNCTION: run FUNCTION once per suite run and remember whether
+# it worked, so a feature is tried once, not once per test.
+tried() {
+    local cache="$BATS_RUN_TMPDIR/requires-$1"
+    if [ ! -f "$cache" ]; then
+        if "$2" >/dev/null 2>&1; then echo yes >"$cache"; else echo no >"$cache"; fi
+    fi
+    [ "$(cat "$cache")" = yes ]
+}
+
+try_userns() {
+    as_unprivileged unshare --user --map-root-user true
+}
+
+# Make and remove a ctlab cgroup in each v1 hierarchy the labs use.
+try_cgroup1() {
+    local controller dir
+    for controller in cpu memory pids; do
+        dir="/sys/fs/cgroup/$controller/ctlab-requires.$$"
+        grep -q " /sys/fs/cgroup/$controller .* - cgroup cgroup .*$controller" \
+            /proc/self/mountinfo || return 1
+        mkdir "$dir" && rmdir "$dir" || return 1
+    done
+}
+
+try_cgroup2() {
+    local mnt controller
+    mnt=$(awk '$0 ~ / - cgroup2 / {print $5; exit}' /proc/self/mountinfo)
+    [ -n "$mnt" ] || return 1
+    for controller in cpu memory pids; do
+        grep -qw "$controller" "$mnt/cgroup.controllers" || return 1
+    done
+}
+
+# Mount an overlay on a tmpfs in a throwaway mount namespace.
+try_overlay() {
+    unshare --mount --propagation private sh -ec '
+        mount -t tmpfs ctlab-requires /mnt
+        mkdir /mnt/l /mnt/u /mnt/w /mnt/m
+        mount -t overlay overlay -o lowerdir=/mnt/l,upperdir=/mnt/u,workdir=/mnt/w /mnt/m
+        touch /mnt/m/file && test -f /mnt/u/file'
+}
+
+try_seccomp() {
+    "$PROBE" deny-userns true
 }
 
 # --- running as nobody ------------------------------------------------------
