@@ -17,47 +17,51 @@ void set_program_name(const char *argv0)
     program_name = slash ? slash + 1 : argv0;
 }
 
+/* Print "PREFIX: MESSAGE[: CAUSE]\n" or "[PREFIX] MESSAGE\n" on stderr
+ * without changing errno, which the caller may still need. */
+static void print_line(bool as_trace, const char *cause, const char *fmt,
+                       va_list ap)
+{
+    int saved_errno = errno;
+
+    fprintf(stderr, as_trace ? "[%s] " : "%s: ", program_name);
+    vfprintf(stderr, fmt, ap);
+    if (cause)
+        fprintf(stderr, ": %s", cause);
+    fputc('\n', stderr);
+    errno = saved_errno;
+}
+
 int error_msg(const char *fmt, ...)
 {
     va_list ap;
-    int saved_errno = errno;
 
-    fprintf(stderr, "%s: ", program_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_line(false, NULL, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    errno = saved_errno;
     return -1;
 }
 
 int error_errno(const char *fmt, ...)
 {
+    const char *cause = strerror(errno); /* before anything changes errno */
     va_list ap;
-    int saved_errno = errno; /* fprintf may change errno: save it first */
 
-    fprintf(stderr, "%s: ", program_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_line(false, cause, fmt, ap);
     va_end(ap);
-    fprintf(stderr, ": %s\n", strerror(saved_errno));
-    errno = saved_errno;
     return -1;
 }
 
 void trace(const char *fmt, ...)
 {
     va_list ap;
-    int saved_errno = errno;
 
     if (!trace_on)
         return;
-    fprintf(stderr, "[%s] ", program_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_line(true, NULL, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    errno = saved_errno;
 }
 
 int report_bad_option(char **argv)
