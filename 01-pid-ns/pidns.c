@@ -50,25 +50,6 @@ static const int parent_forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 static volatile pid_t namespace_init = -1; /* host PID of PID 1 inside */
 
-/* Only root may create a PID namespace, or root of a user namespace: when
- * not root, enter a new user namespace mapping our uid to root first. */
-static int become_root_if_needed(void)
-{
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-
-    if (uid == 0)
-        return 0;
-    trace("not root: unshare(CLONE_NEWUSER) to be root in a user namespace");
-    if (unshare(CLONE_NEWUSER) < 0) {
-        return error_msg("cannot create a PID namespace: not root, and "
-                         "unshare(CLONE_NEWUSER) failed: %s (run as root, or "
-                         "see: make doctor)",
-                         strerror(errno));
-    }
-    return map_root_to_ids(0, uid, gid);
-}
-
 /* Signal handler in the parent: pass a signal on to the namespace's PID 1.
  * A terminal's ^C (si_code SI_KERNEL) reached the child already, since it
  * is in our foreground process group; only forward what kill(2) sent. */
@@ -275,8 +256,9 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &opt) < 0)
         return EXIT_USAGE;
 
-    /* 1. Be root, really or in a new user namespace. */
-    if (become_root_if_needed() < 0)
+    /* 1. Be root, really or in a new user namespace (lib/userns.c): a PID
+     *    namespace needs CAP_SYS_ADMIN in the user namespace owning it. */
+    if (become_root_if_needed("a PID namespace") < 0)
         return EXIT_TOOL_FAILED;
 
     /* 2. A pipe on which the child waits for our go-ahead. */

@@ -1,5 +1,9 @@
 /* lib/userns.c - writing uid_map, gid_map and setgroups; see userns.h. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -46,4 +50,20 @@ int map_root_to_ids(pid_t pid, uid_t outside_uid, gid_t outside_gid)
         return -1;
     snprintf(map, sizeof(map), "0 %u 1", (unsigned)outside_gid);
     return write_id_map(pid, "gid_map", map);
+}
+
+int become_root_if_needed(const char *what)
+{
+    uid_t uid = geteuid(); /* read now: after unshare they read 65534 */
+    gid_t gid = getegid();
+
+    if (uid == 0)
+        return 0;
+    trace("not root: unshare(CLONE_NEWUSER) to be root in a user namespace");
+    if (unshare(CLONE_NEWUSER) < 0)
+        return error_msg("cannot create %s: not root, and "
+                         "unshare(CLONE_NEWUSER) failed: %s (run as root, or "
+                         "see: make doctor)",
+                         what, strerror(errno));
+    return map_root_to_ids(0, uid, gid);
 }

@@ -26,4 +26,12 @@ int deny_setgroups(pid_t pid);
  * unshare(CLONE_NEWUSER). PID 0 means this process. Reports its errors. */
 int map_root_to_ids(pid_t pid, uid_t outside_uid, gid_t outside_gid);
 
+/* Creating any namespace but a user namespace needs CAP_SYS_ADMIN in the
+ * user namespace that will own it. As root, do nothing. Otherwise
+ * unshare(CLONE_NEWUSER) and map our uid and gid to root there, which
+ * gives us that capability over the namespaces we create next. On failure
+ * print "cannot create WHAT: not root, and unshare(CLONE_NEWUSER) failed:
+ * CAUSE (run as root, or see: make doctor)" and return -1. */
+int become_root_if_needed(const char *what);
+
 #endif
