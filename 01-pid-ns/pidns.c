@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "exec.h"
 #include "flags.h"
 #include "init.h"
 #include "syscalls.h"
@@ -134,16 +135,6 @@ static int mount_private_proc(void)
         0)
         return error_errno("mount proc on /proc");
     return 0;
-}
-
-/* exec the command; on failure exit 127 (not found) or 126, like a shell. */
-static void exec_command(char **command)
-{
-    trace("PID %d: execvp(\"%s\")", (int)getpid(), command[0]);
-    fflush(NULL);
-    execvp(command[0], command);
-    error_errno("exec %s", command[0]);
-    _exit(exit_code_from_exec_errno(errno));
 }
 
 /* Everything the child does. It never returns. */
