@@ -15,6 +15,9 @@
  *   probe exit CODE           exit with CODE
  *   probe deny-userns CMD...  exec CMD under a seccomp filter that refuses
  *                             new user namespaces (as docker's profile does)
+ *   probe mq-create NAME      create POSIX message queue NAME ("/q")
+ *   probe mq-exists NAME      "yes" or "no": can NAME be opened here?
+ *   probe mq-unlink NAME      remove it
  *
  * Errors go to stderr with exit status 1; bad usage exits 2.
  */
@@ -24,6 +27,8 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <fcntl.h>
+#include <mqueue.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -277,11 +282,35 @@ static int cmd_deny_userns(char **command)
 #endif
 }
 
+/* POSIX message queues live in the caller's IPC namespace. */
+static int cmd_mq(const char *action, const char *name)
+{
+    mqd_t queue;
+
+    if (strcmp(action, "mq-unlink") == 0)
+        return mq_unlink(name) < 0 ? fail(name) : 0;
+    if (strcmp(action, "mq-create") == 0) {
+        queue = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL);
+        if (queue == (mqd_t)-1)
+            return fail(name);
+        mq_close(queue);
+        return 0;
+    }
+    queue = mq_open(name, O_RDONLY);
+    if (queue == (mqd_t)-1 && errno != ENOENT)
+        return fail(name);
+    printf("%s\n", queue == (mqd_t)-1 ? "no" : "yes");
+    if (queue != (mqd_t)-1)
+        mq_close(queue);
+    return 0;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
-                    "| trap CODE | sleep S | spawn N S | exit CODE | "
-                    "deny-userns CMD...\n");
+    fprintf(stderr,
+            "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
+            "| trap CODE | sleep S | spawn N S | exit CODE | "
+            "deny-userns CMD... | mq-create|mq-exists|mq-unlink NAME\n");
     return 2;
 }
 
@@ -310,5 +339,7 @@ int main(int argc, char **argv)
         return number_arg(argv[2]) & 0xff;
     if (strcmp(cmd, "deny-userns") == 0 && nargs >= 1)
         return cmd_deny_userns(argv + 2);
+    if (strncmp(cmd, "mq-", 3) == 0 && nargs == 1)
+        return cmd_mq(cmd, argv[2]);
     return usage();
 }
