@@ -98,7 +98,8 @@ CASES
 @test "doctor as an unprivileged user says so, and checks rootless features" {
     requires setpriv
     local bin
-    bin=$(copy_for_unprivileged "$CTLAB_ROOT/doctor/doctor")
+    copy_for_unprivileged "$CTLAB_ROOT/doctor/doctor"
+    bin=$BIN
     run as_unprivileged "$bin/doctor"
     assert_line --regexp "^WARN +root +not root \(uid $NOBODY_UID\)"
     assert_line --regexp '^(OK|WARN) +unprivileged userns '

@@ -161,7 +161,8 @@ start_pidns() {
 @test "as an unprivileged user, pidns makes a PID namespace inside a user namespace" {
     requires setpriv userns
     local bin
-    bin=$(copy_for_unprivileged "$CTLAB_ROOT/01-pid-ns/pidns" "$PROBE")
+    copy_for_unprivileged "$CTLAB_ROOT/01-pid-ns/pidns" "$PROBE"
+    bin=$BIN
     run -0 as_unprivileged "$bin/pidns" "$bin/probe" pid
     assert_output 1
     # uid 0 inside is nobody outside: the map says so.
@@ -220,7 +221,8 @@ start_pidns() {
 @test "not root and no user namespace possible: 125, a clear error naming make doctor" {
     requires setpriv
     local bin
-    bin=$(copy_for_unprivileged "$CTLAB_ROOT/01-pid-ns/pidns" "$PROBE")
+    copy_for_unprivileged "$CTLAB_ROOT/01-pid-ns/pidns" "$PROBE"
+    bin=$BIN
     # The probe's seccomp filter refuses CLONE_NEWUSER, as docker's does.
     run -125 --separate-stderr as_unprivileged "$bin/probe" deny-userns "$bin/pidns" "$bin/probe" pid
     assert_equal "${#stderr_lines[@]}" 1

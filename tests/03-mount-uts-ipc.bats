@@ -166,7 +166,8 @@ host_mounts_of() {
 @test "as an unprivileged user, mntns, utsns and ipcns work in a user namespace" {
     requires userns
     local bin
-    bin=$(copy_for_unprivileged "$CTLAB_ROOT"/03-mount-uts-ipc/{mntns,utsns,ipcns} "$PROBE")
+    copy_for_unprivileged "$CTLAB_ROOT"/03-mount-uts-ipc/{mntns,utsns,ipcns} "$PROBE"
+    bin=$BIN
     run -0 as_unprivileged "$bin/utsns" --hostname ctlab-rootless -- hostname
     assert_output ctlab-rootless
     run -0 as_unprivileged "$bin/mntns" -- "$bin/probe" ns mnt

@@ -121,15 +121,14 @@ as_unprivileged() {
 }
 
 # nobody may not be able to reach a clone under /root (mode 0700): copy the
-# given programs into a fresh world-readable directory and print its path.
-# The directory is removed by cleanup_test.
+# given programs into a fresh world-readable directory, named in $BIN.
+# cleanup_test removes it. (Not `bin=$(copy_for_unprivileged ...)`: in a
+# $(...) subshell the bookkeeping would be lost, and the directory leak.)
 copy_for_unprivileged() {
-    local dir
-    dir=$(mktemp -d /tmp/ctlab-bin.XXXXXX)
-    chmod 0755 "$dir"
-    cp "$@" "$dir/"
-    CTLAB_TEMP_DIRS+=("$dir")
-    echo "$dir"
+    BIN=$(mktemp -d /tmp/ctlab-bin.XXXXXX)
+    CTLAB_TEMP_DIRS+=("$BIN")
+    chmod 0755 "$BIN"
+    cp "$@" "$BIN/"
 }
 
 # --- bounded waiting --------------------------------------------------------
