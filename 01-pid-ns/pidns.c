@@ -30,88 +30,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "exec.h"
 #include "flags.h"
 #include "init.h"
-#include "syscalls.h"
+#include "process.h"
 #include "userns.h"
 
 struct options {
     bool use_init;  /* --init: our init is PID 1, the command PID 2 */
     char **command; /* argv of the command */
 };
-
-/* The parent forwards these to the namespace's PID 1; see forward_signal. */
-static const int parent_forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
-static volatile pid_t namespace_init = -1; /* host PID of PID 1 inside */
-
-/* Signal handler in the parent: pass a signal on to the namespace's PID 1.
- * A terminal's ^C (si_code SI_KERNEL) reached the child already, since it
- * is in our foreground process group; only forward what kill(2) sent. */
-static void forward_signal(int sig, siginfo_t *info, void *context)
-{
-    (void)context;
-    if (info->si_code != SI_KERNEL && namespace_init > 0)
-        kill(namespace_init, sig);
-}
-
-static int install_forwarding(void)
-{
-    struct sigaction action = {
-        .sa_sigaction = forward_signal,
-        .sa_flags = SA_SIGINFO | SA_RESTART,
-    };
-
-    sigemptyset(&action.sa_mask);
-    for (unsigned i = 0; i < sizeof(parent_forwarded) / sizeof(int); i++)
-        if (sigaction(parent_forwarded[i], &action, NULL) < 0)
-            return error_errno("sigaction");
-    return 0;
-}
-
-/* clone3() into new namespaces; on kernels before 5.3 (ENOSYS) the same
- * with the classic clone() system call. Returns like fork(). */
-static pid_t clone_into_namespaces(unsigned long flags)
-{
-    struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
-    char names[128];
-    pid_t pid;
-
-    flags_to_string(clone_flag_names, flags, names, sizeof(names));
-    fflush(NULL); /* or buffered output would be written twice */
-    pid = sys_clone3(&args, sizeof(args));
-    if (pid < 0 && errno == ENOSYS) {
-        trace("clone3: ENOSYS (kernel < 5.3), using clone()");
-        pid = sys_clone_fork(flags | SIGCHLD);
-    }
-    if (pid > 0)
-        trace("clone3(%s) = %d  <- PID 1 of the new namespace, as the host "
-              "sees it",
-              names, (int)pid);
-    else if (pid < 0)
-        error_errno("clone3(%s)", names);
-    return pid;
-}
-
-/* In the child: wait for the parent's go-ahead, and die with the parent.
- * PR_SET_PDEATHSIG arms SIGKILL for when the parent exits. The parent may
- * have died before we armed it: then read() finds the pipe's write end
- * closed (it returns 0 instead of the parent's byte), and we leave. */
-static void wait_for_parent(int sync_fd)
-{
-    char go;
-
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (read(sync_fd, &go, 1) != 1)
-        _exit(EXIT_TOOL_FAILED);
-    close(sync_fd);
-}
 
 /* In the child, PID 1 of the new namespace: a private / and a new /proc.
  * Without MS_PRIVATE, on a host whose / is shared (systemd makes it so),
@@ -144,7 +75,7 @@ static void run_child(const struct options *opt, const sigset_t *saved_mask,
     sigset_t init_saved;
     pid_t main_child;
 
-    wait_for_parent(sync_fd);
+    child_wait_for_parent(sync_fd);
     if (mount_private_proc() < 0)
         _exit(EXIT_TOOL_FAILED);
 
@@ -171,19 +102,13 @@ static void run_child(const struct options *opt, const sigset_t *saved_mask,
     _exit(init_supervise(main_child));
 }
 
-static int wait_for_child(pid_t child)
+/* Wait for PID 1 and report how it ended. */
+static int wait_for_namespace(pid_t child)
 {
-    int status;
+    int code = wait_for_exit_code(child);
 
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) {
-            error_errno("waitpid(%d)", (int)child);
-            return EXIT_TOOL_FAILED;
-        }
-    }
-    trace("PID 1 (host PID %d) ended: exit code %d", (int)child,
-          exit_code_from_wait_status(status));
-    return exit_code_from_wait_status(status);
+    trace("PID 1 (host PID %d) ended: exit code %d", (int)child, code);
+    return code;
 }
 
 static void usage(FILE *out)
@@ -239,7 +164,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 int main(int argc, char **argv)
 {
     struct options opt = {0};
-    sigset_t block, saved_mask;
+    sigset_t saved_mask;
     int sync_pipe[2];
     pid_t child;
 
@@ -260,14 +185,13 @@ int main(int argc, char **argv)
 
     /* 3. Block the signals we forward until we know the child's PID, so
      *    none arrives while there is nobody to forward it to. */
-    sigemptyset(&block);
-    for (unsigned i = 0; i < sizeof(parent_forwarded) / sizeof(int); i++)
-        sigaddset(&block, parent_forwarded[i]);
-    sigprocmask(SIG_BLOCK, &block, &saved_mask);
+    if (block_forwarded_signals(&saved_mask) < 0)
+        return EXIT_TOOL_FAILED;
 
     /* 4. The child: PID 1 in a new PID namespace, in a new mount namespace
-     *    so that the /proc it mounts is its own. */
-    child = clone_into_namespaces(CLONE_NEWPID | CLONE_NEWNS);
+     *    so that the /proc it mounts is its own (lib/process.c). */
+    child = clone_child(CLONE_NEWPID | CLONE_NEWNS,
+                        "<- PID 1 of the new namespace, as the host sees it");
     if (child < 0)
         return EXIT_TOOL_FAILED;
     if (child == 0) {
@@ -277,13 +201,11 @@ int main(int argc, char **argv)
     close(sync_pipe[0]);
 
     /* 5. Forward SIGTERM and friends to PID 1, let it go, and wait. */
-    namespace_init = child;
-    if (install_forwarding() < 0 || write(sync_pipe[1], "g", 1) != 1) {
+    if (forward_signals_to(child) < 0 || release_child(sync_pipe[1]) < 0) {
         kill(child, SIGKILL);
-        wait_for_child(child);
+        wait_for_namespace(child);
         return EXIT_TOOL_FAILED;
     }
-    close(sync_pipe[1]);
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
-    return wait_for_child(child);
+    return wait_for_namespace(child);
 }
