@@ -2,6 +2,7 @@
 #
 # A chapter Makefile sets TOP (the repository root, relative) and PROGS, and
 # per program NAME_OBJS and optionally NAME_LIBS, then includes this file.
+# INCLUDES adds -I flags for headers of another chapter it links.
 #   V=1         show the full compiler command lines
 #   WERROR=1    turn warnings into errors (CI)
 #   SANITIZE=1  AddressSanitizer + UndefinedBehaviorSanitizer build
@@ -34,6 +35,8 @@ FLAGS_NOW  := $(CC) $(CFLAGS) $(LDFLAGS)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_FILE) 2>/dev/null))
 $(shell echo '$(FLAGS_NOW)' > $(FLAGS_FILE))
 endif
+
+CFLAGS += $(INCLUDES) # after the flags file: per folder, not a switch
 
 all: $(PROGS)
 
