@@ -39,7 +39,8 @@
 
 /* The PATH a command gets unless --preserve-env: the chapter's tip of
  * `env -i PATH=...`, so a host PATH does not leak in and miss. */
-#define CLEAN_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define CLEAN_PATH                                                             \
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* -U -C -i -u -n -p -m -T, in namespace_types order (namespaces.c). */
 static const struct {
@@ -52,14 +53,15 @@ static const struct {
 
 struct options {
     pid_t target;
-    int flags;          /* CLONE_NEW* asked for */
-    bool all;           /* --all: every namespace that differs from ours */
-    bool preserve_env;  /* --preserve-env */
-    bool proc_files;    /* --proc-files: the pre-5.8 way */
+    int flags;         /* CLONE_NEW* asked for */
+    bool all;          /* --all: every namespace that differs from ours */
+    bool preserve_env; /* --preserve-env */
+    bool proc_files;   /* --proc-files: the pre-5.8 way */
     char **command;
 };
 
-/* --- choosing ---------------------------------------------------------------*/
+/* --- choosing
+ * ---------------------------------------------------------------*/
 
 /* Is the target in the same TYPE namespace as we are? Then there is
  * nothing to join, and joining our own user namespace is even an error
@@ -96,7 +98,8 @@ static int namespaces_to_join(const struct options *opt)
     return flags;
 }
 
-/* --- joining ----------------------------------------------------------------*/
+/* --- joining
+ * ----------------------------------------------------------------*/
 
 /* Linux 5.8+: all at once. Returns 1 if the kernel is too old (EINVAL
  * for a pidfd in setns), so the caller falls back to /proc files. */
@@ -198,7 +201,8 @@ static void clean_environment(void)
     free(saved_term);
 }
 
-/* --- command line -----------------------------------------------------------*/
+/* --- command line
+ * -----------------------------------------------------------*/
 
 static void usage(FILE *out)
 {

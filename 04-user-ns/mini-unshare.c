@@ -2,7 +2,8 @@
  *
  * The chapter's "fully isolated environment" (section 3):
  *
- *     unshare --pid --fork --net --mount --uts --ipc --user --map-root-user bash
+ *     unshare --pid --fork --net --mount --uts --ipc --user --map-root-user
+ * bash
  *     ./mini-unshare -v --pid --fork --net --mount --uts --ipc --user \
  *         --map-root-user --mount-proc -- sh
  *     ./mini-unshare -v -- sh      # no namespace flags: all eight, with
@@ -44,12 +45,12 @@
 #endif
 
 struct options {
-    int flags;                /* CLONE_NEW* to unshare */
-    bool map_root;            /* --map-root-user */
-    bool fork;                /* --fork */
-    bool mount_proc;          /* --mount-proc */
-    int kill_child_signal;    /* --kill-child[=SIG]; 0: off */
-    const char *hostname;     /* --hostname */
+    int flags;             /* CLONE_NEW* to unshare */
+    bool map_root;         /* --map-root-user */
+    bool fork;             /* --fork */
+    bool mount_proc;       /* --mount-proc */
+    int kill_child_signal; /* --kill-child[=SIG]; 0: off */
+    const char *hostname;  /* --hostname */
     enum propagation propagation;
     long monotonic, boottime; /* --monotonic/--boottime offsets, seconds */
     char **command;
@@ -92,8 +93,8 @@ static int mount_proc(void)
 {
     trace("mount(\"proc\", \"/proc\", \"proc\", "
           "MS_NOSUID|MS_NODEV|MS_NOEXEC)");
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              NULL) < 0)
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+        0)
         return error_errno("mount proc on /proc");
     return 0;
 }
@@ -151,8 +152,8 @@ static const struct {
     char letter;
     int flag;
 } namespace_options[] = {
-    {'p', CLONE_NEWPID}, {'n', CLONE_NEWNET},    {'m', CLONE_NEWNS},
-    {'u', CLONE_NEWUTS}, {'i', CLONE_NEWIPC},    {'U', CLONE_NEWUSER},
+    {'p', CLONE_NEWPID},    {'n', CLONE_NEWNET},  {'m', CLONE_NEWNS},
+    {'u', CLONE_NEWUTS},    {'i', CLONE_NEWIPC},  {'U', CLONE_NEWUSER},
     {'C', CLONE_NEWCGROUP}, {'T', CLONE_NEWTIME},
 };
 
@@ -165,30 +166,31 @@ static int namespace_flag_for(int letter)
     return 0;
 }
 
-#define ALL_NAMESPACES                                                        \
-    (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS |               \
-     CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define ALL_NAMESPACES                                                         \
+    (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
+     CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: %s [-v] [options] [--] CMD [ARG...]\n"
-            "Run CMD in new namespaces, like unshare(1).\n"
-            "\n"
-            "  -p, --pid  -n, --net  -m, --mount  -u, --uts  -i, --ipc\n"
-            "  -U, --user  -C, --cgroup  -T, --time     namespaces to create\n"
-            "  -r, --map-root-user   map your uid/gid to root (implies --user)\n"
-            "  -f, --fork            run CMD as a child (needed for --pid)\n"
-            "  --mount-proc          mount a new /proc (implies --mount)\n"
-            "  --hostname NAME       set the hostname (implies --uts)\n"
-            "  --propagation MODE    private (default), slave, shared, "
-            "unchanged\n"
-            "  --kill-child[=SIG]    the child gets SIG (SIGKILL) if we die\n"
-            "  --monotonic S, --boottime S   clock offsets (imply --time)\n"
-            "  -v  trace every step;  -h, --help  this help\n"
-            "With no namespace option: all eight, with --map-root-user\n"
-            "--fork --mount-proc.\n",
-            program_name);
+    fprintf(
+        out,
+        "Usage: %s [-v] [options] [--] CMD [ARG...]\n"
+        "Run CMD in new namespaces, like unshare(1).\n"
+        "\n"
+        "  -p, --pid  -n, --net  -m, --mount  -u, --uts  -i, --ipc\n"
+        "  -U, --user  -C, --cgroup  -T, --time     namespaces to create\n"
+        "  -r, --map-root-user   map your uid/gid to root (implies --user)\n"
+        "  -f, --fork            run CMD as a child (needed for --pid)\n"
+        "  --mount-proc          mount a new /proc (implies --mount)\n"
+        "  --hostname NAME       set the hostname (implies --uts)\n"
+        "  --propagation MODE    private (default), slave, shared, "
+        "unchanged\n"
+        "  --kill-child[=SIG]    the child gets SIG (SIGKILL) if we die\n"
+        "  --monotonic S, --boottime S   clock offsets (imply --time)\n"
+        "  -v  trace every step;  -h, --help  this help\n"
+        "With no namespace option: all eight, with --map-root-user\n"
+        "--fork --mount-proc.\n",
+        program_name);
 }
 
 static int parse_seconds(const char *option, const char *text, long *value)
@@ -272,8 +274,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case KILL_CHILD:
             opt->kill_child_signal = SIGKILL;
             if (optarg) {
-                const char *name = strncmp(optarg, "SIG", 3) == 0 ? optarg + 3
-                                                                  : optarg;
+                const char *name =
+                    strncmp(optarg, "SIG", 3) == 0 ? optarg + 3 : optarg;
                 opt->kill_child_signal = 0;
                 for (int s = 1; s < NSIG; s++)
                     if (sigabbrev_np(s) && strcmp(sigabbrev_np(s), name) == 0)
@@ -286,10 +288,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
             break;
         case MONO:
         case BOOT:
-            if (parse_seconds(c == MONO ? "--monotonic" : "--boottime",
-                              optarg,
-                              c == MONO ? &opt->monotonic : &opt->boottime) <
-                0)
+            if (parse_seconds(c == MONO ? "--monotonic" : "--boottime", optarg,
+                              c == MONO ? &opt->monotonic : &opt->boottime) < 0)
                 return -1;
             opt->flags |= CLONE_NEWTIME;
             any_namespace = true;
@@ -326,8 +326,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
 
     /* 2. Every namespace in one call; a new user namespace owns the rest. */
-    trace("unshare(%s)", flags_to_string(clone_flag_names, opt.flags, names,
-                                         sizeof(names)));
+    trace("unshare(%s)",
+          flags_to_string(clone_flag_names, opt.flags, names, sizeof(names)));
     if (unshare(opt.flags) < 0) {
         report_unshare_error(opt.flags);
         return EXIT_TOOL_FAILED;

@@ -44,7 +44,7 @@
 #include "process.h"
 
 #define MAX_RANGES 340 /* lines per map file since Linux 4.15 (5 before) */
-#define MAX_ID 4294967294UL /* (uid_t)-1 is never a valid id */
+#define MAX_ID     4294967294UL /* (uid_t)-1 is never a valid id */
 
 struct id_range {
     unsigned long inside, outside, count;
@@ -58,8 +58,8 @@ struct id_map {
 
 struct options {
     struct id_map uids, gids;
-    bool subids;           /* use newuidmap/newgidmap and /etc/sub[ug]id */
-    bool skip_setgroups;   /* --no-setgroups-deny: show the pitfall */
+    bool subids;         /* use newuidmap/newgidmap and /etc/sub[ug]id */
+    bool skip_setgroups; /* --no-setgroups-deny: show the pitfall */
     char **command;
 };
 

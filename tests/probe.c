@@ -15,6 +15,10 @@
  *   probe exit CODE           exit with CODE
  *   probe deny-userns CMD...  exec CMD under a seccomp filter that refuses
  *                             new user namespaces (as docker's profile does)
+ *   probe no-ns HEXFLAG CMD...  exec CMD as if the kernel lacked that
+ *                             namespace type: unshare/clone with it fail
+ *                             with EINVAL (0x80 = CLONE_NEWTIME)
+ *   probe clock NAME          seconds on CLOCK_MONOTONIC or CLOCK_BOOTTIME
  *   probe mq-create NAME      create POSIX message queue NAME ("/q")
  *   probe mq-exists NAME      "yes" or "no": can NAME be opened here?
  *   probe mq-unlink NAME      remove it
@@ -41,6 +45,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static int usage(void);
 
 static int fail(const char *what)
 {
@@ -239,9 +245,9 @@ static int cmd_spawn(const char *count_text, const char *seconds)
 
 /* A classic BPF seccomp filter, no libseccomp needed: clone3 fails with
  * ENOSYS (its flags live in memory a filter cannot read, so libc falls
- * back to clone), and clone or unshare with CLONE_NEWUSER fail with EPERM.
- * See seccomp(2). */
-static int cmd_deny_userns(char **command)
+ * back to clone), and clone or unshare with FLAG set fail with ERR. Then
+ * exec COMMAND. See seccomp(2). */
+static int exec_with_namespace_filter(unsigned flag, int err, char **command)
 {
 #if defined(__x86_64__)
 #define PROBE_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -260,8 +266,8 @@ static int cmd_deny_userns(char **command)
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                  offsetof(struct seccomp_data, args[0])),
-        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, flag, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog program = {
@@ -276,10 +282,29 @@ static int cmd_deny_userns(char **command)
     execvp(command[0], command);
     return fail(command[0]);
 #else
+    (void)flag;
+    (void)err;
     (void)command;
-    fprintf(stderr, "probe: deny-userns: unsupported architecture\n");
+    fprintf(stderr, "probe: namespace filters: unsupported architecture\n");
     return 1;
 #endif
+}
+
+static int cmd_clock(const char *name)
+{
+    struct timespec now;
+    clockid_t id;
+
+    if (strcmp(name, "monotonic") == 0)
+        id = CLOCK_MONOTONIC;
+    else if (strcmp(name, "boottime") == 0)
+        id = CLOCK_BOOTTIME;
+    else
+        return usage();
+    if (clock_gettime(id, &now) < 0)
+        return fail("clock_gettime");
+    printf("%ld\n", (long)now.tv_sec);
+    return 0;
 }
 
 /* POSIX message queues live in the caller's IPC namespace. */
@@ -307,10 +332,10 @@ static int cmd_mq(const char *action, const char *name)
 
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
-            "| trap CODE | sleep S | spawn N S | exit CODE | "
-            "deny-userns CMD... | mq-create|mq-exists|mq-unlink NAME\n");
+    fprintf(stderr, "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
+                    "| trap CODE | sleep S | spawn N S | exit CODE | "
+                    "deny-userns CMD... | no-ns HEX CMD... | clock NAME | "
+                    "mq-create|mq-exists|mq-unlink NAME\n");
     return 2;
 }
 
@@ -338,7 +363,12 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "exit") == 0 && nargs == 1)
         return number_arg(argv[2]) & 0xff;
     if (strcmp(cmd, "deny-userns") == 0 && nargs >= 1)
-        return cmd_deny_userns(argv + 2);
+        return exec_with_namespace_filter(CLONE_NEWUSER, EPERM, argv + 2);
+    if (strcmp(cmd, "no-ns") == 0 && nargs >= 2)
+        return exec_with_namespace_filter((unsigned)strtoul(argv[2], NULL, 16),
+                                          EINVAL, argv + 3);
+    if (strcmp(cmd, "clock") == 0 && nargs == 1)
+        return cmd_clock(argv[2]);
     if (strncmp(cmd, "mq-", 3) == 0 && nargs == 1)
         return cmd_mq(cmd, argv[2]);
     return usage();

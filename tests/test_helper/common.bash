@@ -12,7 +12,7 @@ bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file
 
-PATH="$CTLAB_ROOT/01-pid-ns:$CTLAB_ROOT/03-mount-uts-ipc:$CTLAB_ROOT/doctor:$CTLAB_ROOT/tests:$PATH"
+PATH="$CTLAB_ROOT/01-pid-ns:$CTLAB_ROOT/03-mount-uts-ipc:$CTLAB_ROOT/04-user-ns:$CTLAB_ROOT/doctor:$CTLAB_ROOT/tests:$PATH"
 export PATH
 PROBE="$CTLAB_ROOT/tests/probe"
 NOBODY_UID=65534
@@ -111,13 +111,16 @@ try_seccomp() {
 # --- running as nobody ------------------------------------------------------
 # Run a command as uid/gid 65534 with no supplementary groups. As root this
 # drops privileges with setpriv; as a user it just runs the command.
+# AS_NOBODY is the same as a command prefix, for start_background, which
+# must exec the command itself (a shell function would run in a subshell,
+# and $BG_PID would be that subshell).
+if [ "$(id -u)" -eq 0 ]; then
+    AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups --inh-caps=-all --)
+else
+    AS_NOBODY=()
+fi
 as_unprivileged() {
-    if [ "$(id -u)" -eq 0 ]; then
-        setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups \
-            --inh-caps=-all -- "$@"
-    else
-        "$@"
-    fi
+    "${AS_NOBODY[@]}" "$@"
 }
 
 # nobody may not be able to reach a clone under /root (mode 0700): copy the
