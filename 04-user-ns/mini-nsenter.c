@@ -342,6 +342,7 @@ int main(int argc, char **argv)
     /* 6. In a joined PID namespace only children are inside: fork. */
     if (!(flags & CLONE_NEWPID))
         exec_command(opt.command);
+    trace("fork: only children enter a joined PID namespace");
     child = clone_child(0, "<- inside the target's PID namespace");
     if (child < 0)
         return EXIT_TOOL_FAILED;
