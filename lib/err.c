@@ -91,3 +91,16 @@ int exit_code_from_exec_errno(int err)
     return (err == ENOENT || err == ENOTDIR) ? EXIT_NOT_FOUND
                                              : EXIT_CANNOT_EXEC;
 }
+
+#ifdef __SANITIZE_ADDRESS__
+/* SANITIZE=1 builds only. LeakSanitizer stops the world at exit with a
+ * helper task that ptraces the process. After unshare(CLONE_NEWPID) or a
+ * setns() into another PID namespace, that helper is born in the other
+ * namespace, cannot trace us, and LSan aborts or spins. Address and
+ * undefined-behaviour checks stay on; only leak checking is off. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "detect_leaks=0";
+}
+#endif
