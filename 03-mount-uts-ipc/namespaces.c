@@ -22,21 +22,29 @@
 #endif
 
 const struct namespace_type namespace_types[] = {
-    {CLONE_NEWUSER, "user", "user"},
-    {CLONE_NEWCGROUP, "cgroup", "cgroup"},
-    {CLONE_NEWIPC, "ipc", "ipc"},
-    {CLONE_NEWUTS, "uts", "uts"},
-    {CLONE_NEWNET, "net", "net"},
-    {CLONE_NEWPID, "pid", "pid"},
-    {CLONE_NEWNS, "mnt", "mnt"},
-    {CLONE_NEWTIME, "time", "time"},
-    {0, NULL, NULL},
+    {CLONE_NEWUSER, "user", "user", 'U'},
+    {CLONE_NEWCGROUP, "cgroup", "cgroup", 'C'},
+    {CLONE_NEWIPC, "ipc", "ipc", 'i'},
+    {CLONE_NEWUTS, "uts", "uts", 'u'},
+    {CLONE_NEWNET, "net", "net", 'n'},
+    {CLONE_NEWPID, "pid", "pid", 'p'},
+    {CLONE_NEWNS, "mnt", "mnt", 'm'},
+    {CLONE_NEWTIME, "time", "time", 'T'},
+    {0, NULL, NULL, 0},
 };
 
 const struct namespace_type *namespace_by_name(const char *name)
 {
     for (const struct namespace_type *t = namespace_types; t->name; t++)
         if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
+const struct namespace_type *namespace_by_option(int letter)
+{
+    for (const struct namespace_type *t = namespace_types; t->name; t++)
+        if (t->option == letter)
             return t;
     return NULL;
 }

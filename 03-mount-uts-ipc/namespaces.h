@@ -10,14 +10,18 @@ struct namespace_type {
     int flag;              /* CLONE_NEWNS ...                          */
     const char *name;      /* "mnt": the name util-linux uses          */
     const char *proc_file; /* "mnt": the entry in /proc/PID/ns          */
+    char option;           /* 'm': unshare(1)/nsenter(1)'s short option */
 };
 
-/* All eight types, in the order a joiner should setns() them (user first
- * when gaining privilege; see chapter 04). Ends with { 0, NULL, NULL }. */
+/* All eight types, user first (chapter 04 joins it first or last). Ends
+ * with { 0, NULL, NULL, 0 }. */
 extern const struct namespace_type namespace_types[];
 
 /* The entry for NAME ("net"), or NULL. */
 const struct namespace_type *namespace_by_name(const char *name);
+
+/* The entry for a short option letter ('n'), or NULL. */
+const struct namespace_type *namespace_by_option(int letter);
 
 /* What happens to mounts between the new mount namespace and its parent.
  * See mount_namespaces(7), "Shared subtrees". */

@@ -42,15 +42,6 @@
 #define CLEAN_PATH                                                             \
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* -U -C -i -u -n -p -m -T, in namespace_types order (namespaces.c). */
-static const struct {
-    char letter;
-    const char *name;
-} type_letters[] = {
-    {'U', "user"}, {'C', "cgroup"}, {'i', "ipc"}, {'u', "uts"},
-    {'n', "net"},  {'p', "pid"},    {'m', "mnt"}, {'T', "time"},
-};
-
 struct options {
     pid_t target;
     int flags;         /* CLONE_NEW* asked for */
@@ -222,15 +213,6 @@ static void usage(FILE *out)
             program_name);
 }
 
-static int letter_flag(int letter)
-{
-    for (unsigned i = 0; i < sizeof(type_letters) / sizeof(type_letters[0]);
-         i++)
-        if (type_letters[i].letter == letter)
-            return namespace_by_name(type_letters[i].name)->flag;
-    return 0;
-}
-
 static int parse_options(int argc, char **argv, struct options *opt)
 {
     enum { PRESERVE_ENV = 256, PROC_FILES };
@@ -256,9 +238,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+vt:aUCiunpmTh", longopts, NULL)) !=
            -1) {
-        int flag = letter_flag(c);
-        if (flag) {
-            opt->flags |= flag;
+        /* -U -C -i -u -n -p -m -T: letters from chapter 03's table. */
+        const struct namespace_type *type = namespace_by_option(c);
+        if (type) {
+            opt->flags |= type->flag;
             continue;
         }
         switch (c) {

@@ -147,25 +147,6 @@ static int fork_and_wait(const struct options *opt)
 
 /* --- command line ---------------------------------------------------------*/
 
-/* -p/--pid ... -T/--time: each long option returns its short letter. */
-static const struct {
-    char letter;
-    int flag;
-} namespace_options[] = {
-    {'p', CLONE_NEWPID},    {'n', CLONE_NEWNET},  {'m', CLONE_NEWNS},
-    {'u', CLONE_NEWUTS},    {'i', CLONE_NEWIPC},  {'U', CLONE_NEWUSER},
-    {'C', CLONE_NEWCGROUP}, {'T', CLONE_NEWTIME},
-};
-
-static int namespace_flag_for(int letter)
-{
-    for (unsigned i = 0;
-         i < sizeof(namespace_options) / sizeof(namespace_options[0]); i++)
-        if (namespace_options[i].letter == letter)
-            return namespace_options[i].flag;
-    return 0;
-}
-
 #define ALL_NAMESPACES                                                         \
     (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
      CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME)
@@ -234,9 +215,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+vpnmuiUCTrfh", longopts, NULL)) !=
            -1) {
-        int flag = namespace_flag_for(c);
-        if (flag) {
-            opt->flags |= flag;
+        /* -p/--pid ... -T/--time: letters from chapter 03's table. */
+        const struct namespace_type *type = namespace_by_option(c);
+        if (type) {
+            opt->flags |= type->flag;
             any_namespace = true;
             continue;
         }
