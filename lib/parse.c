@@ -1,4 +1,5 @@
 /* lib/parse.c - strict number and size parsers; see parse.h. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -73,5 +74,35 @@ int parse_size(const char *text, uint64_t *bytes)
         return -1;
     }
     *bytes = (uint64_t)number << shift;
+    return 0;
+}
+
+int parse_ipv4_cidr(const char *text, struct ipv4_cidr *cidr)
+{
+    char address[INET_ADDRSTRLEN];
+    const char *slash = strchr(text, '/');
+    unsigned long prefix;
+    size_t length;
+
+    if (!slash) {
+        errno = EINVAL;
+        return -1;
+    }
+    length = (size_t)(slash - text);
+    if (length >= sizeof(address)) {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(address, text, length);
+    address[length] = '\0';
+    if (inet_pton(AF_INET, address, &cidr->address) != 1) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (parse_ulong(slash + 1, 32, &prefix) < 0 || prefix == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    cidr->prefix = (unsigned)prefix;
     return 0;
 }

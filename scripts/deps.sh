@@ -19,6 +19,7 @@ packages=(
     bats bats-support bats-assert bats-file
     busybox-static    # the container rootfs (make rootfs)
     iproute2          # tests observe links and routes with ip
+    jq                # tests read `ip -j` (JSON) output
     util-linux        # unshare, nsenter, setpriv: tests compare with them
     procps            # ps, for the demos
     uidmap            # newuidmap/newgidmap (chapter 04, rootless minictr)
@@ -29,9 +30,9 @@ fi
 
 # Dnf and pacman spellings, printed on machines without apt.
 other_names="dnf: gcc make glibc-static pkgconf libseccomp-devel libcap-devel \
-libmnl-devel bats busybox iproute util-linux procps-ng shadow-utils
+libmnl-devel bats busybox iproute jq util-linux procps-ng shadow-utils
 pacman: base-devel libseccomp libcap libmnl bats bats-support bats-assert \
-bats-file busybox iproute2 util-linux procps-ng shadow"
+bats-file busybox iproute2 jq util-linux procps-ng shadow"
 
 missing=()
 if ! command -v dpkg-query >/dev/null 2>&1; then

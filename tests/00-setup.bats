@@ -56,6 +56,19 @@ CASES
     assert_output "error: EINVAL"
 }
 
+@test "parse_ipv4_cidr takes a dotted quad and a prefix 1..32, nothing else" {
+    run -0 "$UNIT" cidr 10.200.0.2/24
+    assert_output 10.200.0.2/24
+    run -0 "$UNIT" cidr 10.200.0.255/32
+    assert_output 10.200.0.255/32
+    for text in 10.200.0.300/24 10.200.0.2/33 10.200.0.2/0 10.200.0.2 \
+        10.200.0.2/ 10.200.2/24 010.200.0.2/24 garbage "10.200.0.2/24 " \
+        " 10.200.0.2/24" 10.200.0.2/-1 10.200.0.2/2x /24 ""; do
+        run -1 "$UNIT" cidr "$text"
+        assert_output "error: EINVAL"
+    done
+}
+
 @test "flag words decode to names, unknown bits in hex" {
     run -0 "$UNIT" flags clone 20020000
     assert_output "CLONE_NEWPID|CLONE_NEWNS"

@@ -3,10 +3,12 @@
  *   test-lib size TEXT     print the bytes parse_size() makes of TEXT,
  *                          or "error: EINVAL|ERANGE" (exit 1)
  *   test-lib ulong TEXT MAX
+ *   test-lib cidr TEXT     "ADDRESS/PREFIX" as parse_ipv4_cidr() read it
  *   test-lib flags clone|mount HEX   the names flags_to_string() prints
  *
  * tests/00-lib.bats drives it, so each case is a line there.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,6 +31,13 @@ int main(int argc, char **argv)
         if (parse_size(argv[2], &bytes) < 0)
             return print_error();
         printf("%" PRIu64 "\n", bytes);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "cidr") == 0) {
+        struct ipv4_cidr cidr;
+        if (parse_ipv4_cidr(argv[2], &cidr) < 0)
+            return print_error();
+        printf("%s/%u\n", inet_ntoa(cidr.address), cidr.prefix);
         return 0;
     }
     if (argc == 4 && strcmp(argv[1], "ulong") == 0) {
