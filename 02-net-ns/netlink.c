@@ -159,6 +159,23 @@ void netlink_close(struct netlink *nl)
 /* --- one request, its answers ---------------------------------------------
  */
 
+/* One request in flight: every callback of mnl_cb_run2() gets the same
+ * pointer, this, whether the message is data or control. */
+struct exchange {
+    struct netlink *nl;
+    mnl_cb_t on_answer; /* for the objects a query returns; may be NULL */
+    void *data;         /* on_answer's */
+};
+
+static int on_data_message(const struct nlmsghdr *nlh, void *data)
+{
+    const struct exchange *exchange = data;
+
+    if (!exchange->on_answer)
+        return MNL_CB_OK;
+    return exchange->on_answer(nlh, exchange->data);
+}
+
 /* NLMSG_ERROR carries the answer: 0 for "done", else -errno, and with
  * NETLINK_EXT_ACK an attribute NLMSGERR_ATTR_MSG with the kernel's text. */
 static int on_error_attribute(const struct nlattr *attr, void *data)
@@ -174,6 +191,7 @@ static int on_error_attribute(const struct nlattr *attr, void *data)
 
 static int on_error_message(const struct nlmsghdr *nlh, void *data)
 {
+    const struct exchange *exchange = data;
     const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
     unsigned offset = sizeof(*err);
 
@@ -187,7 +205,7 @@ static int on_error_message(const struct nlmsghdr *nlh, void *data)
         /* Unless capped, our request is echoed before the attributes. */
         if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
             offset += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-        mnl_attr_parse(nlh, offset, on_error_attribute, data);
+        mnl_attr_parse(nlh, offset, on_error_attribute, exchange->nl);
     }
     errno = -err->error;
     return MNL_CB_ERROR;
@@ -214,6 +232,7 @@ static int talk(struct netlink *nl, struct nlmsghdr *nlh, const char *what,
         [NLMSG_ERROR] = on_error_message,
         [NLMSG_DONE] = on_done_message,
     };
+    struct exchange exchange = {nl, on_answer, data};
     const char *type = message_type_name(nlh->nlmsg_type);
     int is_get = (nlh->nlmsg_type & 3) == 2; /* RTM_GET* (rtnetlink.h) */
     int is_dump = is_get && (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
@@ -238,7 +257,7 @@ static int talk(struct netlink *nl, struct nlmsghdr *nlh, const char *what,
         if (got < 0)
             return error_errno("receive the answer to %s %s", type, what);
         rc = mnl_cb_run2(nl->buffer, (size_t)got, nl->sequence, nl->port,
-                         on_answer, data, controls, NLMSG_MIN_TYPE);
+                         on_data_message, &exchange, controls, NLMSG_MIN_TYPE);
     } while (rc > 0); /* MNL_CB_OK: more to read */
 
     if (rc < 0) {
@@ -366,12 +385,14 @@ int link_lookup(struct netlink *nl, const char *name, char *kind,
     return answer.index;
 }
 
-int create_veth_pair(struct netlink *nl, const char *name, const char *peer)
+int create_veth_pair(struct netlink *nl, const char *name, const char *peer,
+                     int peer_netns_fd)
 {
     struct nlmsghdr *nlh =
         start_request(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     struct nlattr *linkinfo, *info_data, *peer_info;
-    char what[96];
+    char what[128];
+    int used;
 
     put_link_header(nlh, 0);
     mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -379,15 +400,22 @@ int create_veth_pair(struct netlink *nl, const char *name, const char *peer)
     mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
     info_data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
     /* The peer is described like a link of its own: an ifinfomsg, then
-     * its attributes, inside VETH_INFO_PEER (drivers/net/veth.c). */
+     * its attributes, inside VETH_INFO_PEER (drivers/net/veth.c). Its
+     * own IFLA_NET_NS_FD makes it be born in that namespace. */
     peer_info = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
     put_link_header(nlh, 0);
     mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+    if (peer_netns_fd >= 0)
+        mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
     mnl_attr_nest_end(nlh, peer_info);
     mnl_attr_nest_end(nlh, info_data);
     mnl_attr_nest_end(nlh, linkinfo);
 
-    snprintf(what, sizeof(what), "ifname=%s kind=veth peer=%s", name, peer);
+    used =
+        snprintf(what, sizeof(what), "ifname=%s kind=veth peer=%s", name, peer);
+    if (peer_netns_fd >= 0)
+        snprintf(what + used, sizeof(what) - (size_t)used, " peer_net_ns_fd=%d",
+                 peer_netns_fd);
     return talk(nl, nlh, what, NULL, NULL, 0);
 }
 
@@ -595,8 +623,11 @@ int setup_veth_pair(struct netlink *host, const struct veth_plan *plan)
     struct netlink *inside = NULL;
     int created = 0, rc = -1;
 
-    /* 1. Both ends, here: `ip link add H type veth peer name P` */
-    if (create_veth_pair(host, plan->host_if, plan->peer_temp) < 0)
+    /* 1. The cable: `ip link add H type veth peer name P`, both ends
+     * here; or with plan->born_inside, `... peer name eth0 netns NS`. */
+    if (create_veth_pair(host, plan->host_if,
+                         plan->born_inside ? plan->peer_if : plan->peer_temp,
+                         plan->born_inside ? plan->netns_fd : -1) < 0)
         goto out;
     created = 1;
     /* 2. This end: a bridge port (`ip link set H master BR`) or an address
@@ -608,8 +639,12 @@ int setup_veth_pair(struct netlink *host, const struct veth_plan *plan)
         goto out;
     if (set_link_up(host, plan->host_if) < 0)
         goto out;
-    /* 3. The other end moves: `ip link set P netns NS name eth0` */
-    if (move_link_to_netns(host, plan->peer_temp, plan->netns_fd,
+    /* 3. The other end moves: `ip link set P netns NS name eth0`. The
+     * kernel unregisters the device here, waits until no CPU can still be
+     * using it (RCU grace periods: most of this command's time), and
+     * registers it there. Born inside, it skips all that. */
+    if (!plan->born_inside &&
+        move_link_to_netns(host, plan->peer_temp, plan->netns_fd,
                            plan->peer_if) < 0)
         goto out;
     /* 4. Inside: `ip netns exec NS ip link set lo up`, addr, up, route */

@@ -60,8 +60,10 @@ void veth_names_for(const char *netns_name, char host[IFNAMSIZ],
 int link_lookup(struct netlink *nl, const char *name, char *kind,
                 size_t kind_size, int quiet);
 
-/* RTM_NEWLINK with IFLA_INFO_KIND "veth": both ends, in this namespace. */
-int create_veth_pair(struct netlink *nl, const char *name, const char *peer);
+/* RTM_NEWLINK with IFLA_INFO_KIND "veth": both ends, in this namespace,
+ * or with PEER_NETNS_FD >= 0 the peer directly in that one. */
+int create_veth_pair(struct netlink *nl, const char *name, const char *peer,
+                     int peer_netns_fd);
 
 /* RTM_NEWLINK with IFLA_INFO_KIND "bridge". */
 int create_bridge(struct netlink *nl, const char *name);
@@ -98,6 +100,7 @@ struct veth_plan {
     const char *host_if;   /* the end that stays here */
     const char *peer_if;   /* the other end's name inside the namespace */
     const char *peer_temp; /* its name here, before it moves */
+    int born_inside;       /* create the peer in the namespace: no move */
     int netns_fd;          /* the namespace it moves into */
     const char *netns_name;
     const struct ipv4_cidr *host_address; /* NULL: none (a bridge port) */

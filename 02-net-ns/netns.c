@@ -258,6 +258,7 @@ struct veth_request {
     const char *host_text; /* --host (veth only) */
     const char *peer_text; /* --peer */
     int gateway;           /* --gateway */
+    int born_inside;       /* --born-inside */
 };
 
 static int connect_netns(const struct veth_request *req)
@@ -277,6 +278,7 @@ static int connect_netns(const struct veth_request *req)
     plan.peer_if = req->peer_if ? req->peer_if : "eth0";
     plan.peer_temp = peer_temp;
     plan.bridge = req->bridge;
+    plan.born_inside = req->born_inside;
     if (check_interface_name("--host-if", plan.host_if) < 0 ||
         check_interface_name("--peer-if", plan.peer_if) < 0)
         return -1;
@@ -395,7 +397,7 @@ static void usage(FILE *out)
             "  list                 the pinned namespaces\n"
             "  exec NAME [--] CMD   run CMD in it (with its own /sys)\n"
             "  veth NAME --host IP/PREFIX --peer IP/PREFIX [--gateway]\n"
-            "       [--host-if IF] [--peer-if IF]\n"
+            "       [--host-if IF] [--peer-if IF] [--born-inside]\n"
             "                       a veth pair from here into NAME: "
             "addresses,\n"
             "                       links up, with --gateway a default "
@@ -403,11 +405,15 @@ static void usage(FILE *out)
             "                       (IF: default ctlab-h-HASH here, eth0 "
             "inside)\n"
             "  bridge add BR IP/PREFIX | bridge del BR\n"
-            "  attach BR NAME --peer IP/PREFIX [--gateway] [--host-if IF] "
-            "[--peer-if IF]\n"
+            "  attach BR NAME --peer IP/PREFIX [--gateway] [--host-if IF]\n"
+            "       [--peer-if IF] [--born-inside]\n"
             "                       a veth pair from bridge BR into NAME; "
             "the\n"
             "                       gateway is the bridge's address\n"
+            "  --born-inside        create the peer inside NAME instead of "
+            "moving\n"
+            "                       it there (one message, no move: "
+            "faster)\n"
             "\n"
             "  -v                   trace every step (netlink messages "
             "too)\n"
@@ -426,6 +432,7 @@ static int parse_veth_options(int argc, char **argv, struct veth_request *req)
         {"host-if", required_argument, NULL, 'I'},
         {"peer-if", required_argument, NULL, 'J'},
         {"gateway", no_argument, NULL, 'g'},
+        {"born-inside", no_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -450,6 +457,9 @@ static int parse_veth_options(int argc, char **argv, struct veth_request *req)
             break;
         case 'g':
             req->gateway = 1;
+            break;
+        case 'b':
+            req->born_inside = 1;
             break;
         case 'v':
             trace_on = true;

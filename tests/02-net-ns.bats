@@ -175,6 +175,23 @@ host_end_of() {
     refute_output --partial ctlab-in
 }
 
+@test "veth --born-inside: the same cable in one message, no move" {
+    netns add ctlabA
+    run -0 --separate-stderr netns -v veth ctlabA --host 10.200.0.1/24 --peer 10.200.0.2/24 --gateway --born-inside
+    lines=("${stderr_lines[@]}")
+    assert_line --regexp "^\[netns\] host: RTM_NEWLINK\(.*\) ifname=ctlab-h-[0-9a-f]{7} kind=veth peer=eth0 peer_net_ns_fd=[0-9]+$"
+    refute_line --partial "net_ns_fd=3 ifname=eth0" # the move message
+    run -0 in_ns ctlabA ip -j addr show dev eth0
+    assert_equal "$(jq -r '.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"' <<<"$output")" 10.200.0.2/24
+    ping_once 10.200.0.2
+    in_ns ctlabA busybox ping -c 1 -W 2 10.200.0.1
+    # A name taken inside fails at the first message: nothing is made.
+    before=$(network_state)
+    run -1 netns veth ctlabA --host 10.200.0.5/24 --peer 10.200.0.6/24 --host-if ctlab-x2 --born-inside
+    assert_output --partial "File exists"
+    assert_equal "$(network_state)" "$before"
+}
+
 @test "-v tells the story: the netlink messages, their flags and attributes" {
     netns add ctlabA
     run -0 --separate-stderr netns -v veth ctlabA --host 10.200.0.1/24 --peer 10.200.0.2/24 --gateway
@@ -351,6 +368,19 @@ host_end_of() {
     wait_until 5 link_gone ctlab-x2
     assert_equal "$(network_state)" "$before"
     assert_equal "$(in_ns ctlabA ip -o link | awk -F': ' '{print $2}')" "$before_inside"
+}
+
+@test "a kernel refusal is reported with its reason, and the veth undone" {
+    netns add ctlabA
+    netns bridge add ctlabbr2 10.200.9.1/24
+    before=$(network_state)
+    # The bridge's address is not on the peer's subnet: no route via it.
+    run -1 netns attach ctlabbr2 ctlabA --peer 10.200.1.4/24 --gateway
+    assert_output "netns: RTM_NEWROUTE dst=0.0.0.0/0 gateway=10.200.9.1 table=main in ctlabA: Network is unreachable (kernel: Nexthop has invalid gateway)"
+    wait_until 5 test "$(network_state)" = "$before"
+    run -0 in_ns ctlabA ip -o link
+    assert_output --regexp '^1: lo:'
+    assert_equal "${#lines[@]}" 1
 }
 
 @test "without root: a clear 'needs root', exit 1; list works" {
