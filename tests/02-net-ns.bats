@@ -65,6 +65,11 @@ in_ns() {
     ip netns exec "$@"
 }
 
+# True when process $1 is in the network namespace with inode $2.
+in_netns() {
+    [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" = "$2" ]
+}
+
 ping_once() {
     timeout 5 busybox ping -c 1 -W 2 "$@" >/dev/null 2>&1
 }
@@ -266,8 +271,8 @@ host_end_of() {
 @test "del of a namespace a process still uses: the name goes, the namespace lives until it exits" {
     netns add ctlabA
     start_background "$BATS_TEST_TMPDIR/out" netns exec ctlabA sleep 30
-    wait_until 5 test "$(stat -L -c %i /proc/$BG_PID/ns/net 2>/dev/null)" = "$(stat -L -c %i /run/netns/ctlabA)"
     inode=$(stat -L -c %i /run/netns/ctlabA)
+    wait_until 5 in_netns "$BG_PID" "$inode"
     run -0 netns del ctlabA
     assert_file_not_exists /run/netns/ctlabA
     assert_equal "$(stat -L -c %i /proc/$BG_PID/ns/net)" "$inode"
