@@ -22,6 +22,13 @@
  *   probe mq-create NAME      create POSIX message queue NAME ("/q")
  *   probe mq-exists NAME      "yes" or "no": can NAME be opened here?
  *   probe mq-unlink NAME      remove it
+ *   probe cgroup              /proc/self/cgroup, as the first thing it does
+ *   probe memhog MIB          allocate MIB MiB and touch every page; print
+ *                             "touched MIB MiB" (an OOM kill stops it first)
+ *   probe forkbomb N          fork up to N children that wait; print
+ *                             "forked K, then ERRNO-NAME" (or "forked N")
+ *   probe cpuburn SECONDS     spin for SECONDS of wall time; print
+ *                             "cpu_seconds X wall_seconds Y"
  *
  * Errors go to stderr with exit status 1; bad usage exits 2.
  */
@@ -39,7 +46,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -330,12 +339,105 @@ static int cmd_mq(const char *action, const char *name)
     return 0;
 }
 
+/* Print /proc/self/cgroup before doing anything else: where the process
+ * is at its very first instructions (cgctl run puts it there first). */
+static int cmd_cgroup(void)
+{
+    char buf[4096];
+    ssize_t n;
+    int fd = open("/proc/self/cgroup", O_RDONLY);
+
+    if (fd < 0)
+        return fail("/proc/self/cgroup");
+    while ((n = read(fd, buf, sizeof(buf))) > 0)
+        if (write(STDOUT_FILENO, buf, (size_t)n) != n)
+            return fail("write");
+    close(fd);
+    return 0;
+}
+
+/* Touch every page, so the memory is really charged (malloc alone is not). */
+static int cmd_memhog(const char *mib_text)
+{
+    size_t bytes = (size_t)number_arg(mib_text) << 20;
+    long page = sysconf(_SC_PAGESIZE);
+    char *memory = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (memory == MAP_FAILED)
+        return fail("mmap");
+    for (size_t i = 0; i < bytes; i += (size_t)page)
+        memory[i] = 1;
+    printf("touched %s MiB\n", mib_text);
+    return 0;
+}
+
+/* Children block on a pipe until the parent is done, so they all exist at
+ * once; they exit when it closes. */
+static int cmd_forkbomb(const char *count_text)
+{
+    int limit = number_arg(count_text), forked = 0, err = 0, hold[2];
+
+    if (pipe(hold) < 0)
+        return fail("pipe");
+    for (; forked < limit; forked++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            err = errno;
+            break;
+        }
+        if (pid == 0) {
+            char byte;
+            close(hold[1]);
+            while (read(hold[0], &byte, 1) < 0 && errno == EINTR)
+                ;
+            _exit(0);
+        }
+    }
+    if (err)
+        printf("forked %d, then %s\n", forked, strerrorname_np(err));
+    else
+        printf("forked %d\n", forked);
+    fflush(stdout);
+    close(hold[1]);
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+
+static double seconds_of(struct timeval t)
+{
+    return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
+
+static int cmd_cpuburn(const char *seconds_text)
+{
+    struct timespec start, now;
+    struct rusage usage;
+    double wall = 0, limit = atof(seconds_text);
+    volatile unsigned long spin = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (wall < limit) {
+        for (int i = 0; i < 100000; i++)
+            spin++;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        wall = (double)(now.tv_sec - start.tv_sec) +
+               (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+    }
+    getrusage(RUSAGE_SELF, &usage);
+    printf("cpu_seconds %.3f wall_seconds %.3f\n",
+           seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime), wall);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
                     "| trap CODE | sleep S | spawn N S | exit CODE | "
                     "deny-userns CMD... | no-ns HEX CMD... | clock NAME | "
-                    "mq-create|mq-exists|mq-unlink NAME\n");
+                    "mq-create|mq-exists|mq-unlink NAME | cgroup | memhog MIB "
+                    "| forkbomb N | cpuburn SECONDS\n");
     return 2;
 }
 
@@ -371,5 +473,13 @@ int main(int argc, char **argv)
         return cmd_clock(argv[2]);
     if (strncmp(cmd, "mq-", 3) == 0 && nargs == 1)
         return cmd_mq(cmd, argv[2]);
+    if (strcmp(cmd, "cgroup") == 0 && nargs == 0)
+        return cmd_cgroup();
+    if (strcmp(cmd, "memhog") == 0 && nargs == 1)
+        return cmd_memhog(argv[2]);
+    if (strcmp(cmd, "forkbomb") == 0 && nargs == 1)
+        return cmd_forkbomb(argv[2]);
+    if (strcmp(cmd, "cpuburn") == 0 && nargs == 1)
+        return cmd_cpuburn(argv[2]);
     return usage();
 }

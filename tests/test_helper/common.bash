@@ -12,7 +12,7 @@ bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file
 
-PATH="$CTLAB_ROOT/01-pid-ns:$CTLAB_ROOT/02-net-ns:$CTLAB_ROOT/03-mount-uts-ipc:$CTLAB_ROOT/04-user-ns:$CTLAB_ROOT/doctor:$CTLAB_ROOT/tests:$PATH"
+PATH="$CTLAB_ROOT/01-pid-ns:$CTLAB_ROOT/02-net-ns:$CTLAB_ROOT/03-mount-uts-ipc:$CTLAB_ROOT/04-user-ns:$CTLAB_ROOT/05-cgroups:$CTLAB_ROOT/doctor:$CTLAB_ROOT/tests:$PATH"
 export PATH
 PROBE="$CTLAB_ROOT/tests/probe"
 NOBODY_UID=65534
@@ -46,6 +46,14 @@ requires() {
             requires root
             tried cgroup2 try_cgroup2 ||
                 skip "cgroup2 lacks the cpu, memory or pids controller here"
+            ;;
+        cgroup)
+            requires root
+            tried cgroup1 try_cgroup1 || tried cgroup2 try_cgroup2 ||
+                skip "neither cgroup v1 nor cgroup2 has cpu, memory and pids here"
+            ;;
+        cgroup2fs)
+            grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 filesystem is mounted"
             ;;
         overlay)
             requires root

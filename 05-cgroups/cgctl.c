@@ -1,0 +1,520 @@
+/* 05-cgroups/cgctl.c - make cgroups, limit them, run commands in them.
+ *
+ * The C version of the chapter's `mkdir /sys/fs/cgroup/NAME; echo ... >
+ * memory.max; echo $$ > cgroup.procs`, on any host:
+ *
+ *     sudo ./cgctl info
+ *     sudo ./cgctl -v run --memory 64m --cpus 0.5 --pids 20 -- sh
+ *     sudo ./cgctl create web --memory 128m; sudo ./cgctl stat web
+ *
+ * A cgroup groups processes so the kernel can count what they use and
+ * limit it: memory (the OOM killer acts inside the group), CPU time (a
+ * quota per period), the number of tasks (fork fails with EAGAIN), block
+ * I/O. Children start in their parent's cgroup, so putting one process in
+ * puts in everything it will ever start.
+ *
+ * This machine may be cgroup v2 (one tree), v1 (a tree per controller) or
+ * hybrid (both). `cgctl info` says which; cgroup.c hides the difference,
+ * and -v shows every file it writes, so you see both.
+ *
+ * Read: cgroups(7), cgroup_namespaces(7), clone3(2), and the kernel's
+ * Documentation/admin-guide/cgroup-v2.rst.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "err.h"
+#include "exec.h"
+#include "process.h"
+
+struct options {
+    const char *name;   /* --name (run) or the NAME argument */
+    const char *parent; /* --parent: a delegated v2 directory */
+    int cgroupns;       /* --cgroupns (run) */
+    int limit_count;    /* how many limit options were given */
+    struct cgroup_limits limits;
+};
+
+/* --- info and ls ------------------------------------------------------------
+ */
+
+static void print_controller(const struct cgroup_host *host, const char *name,
+                             enum controller c)
+{
+    const char *v2_name = controller_name(c, 2);
+
+    if (host->v2_mount[0] && c < CG_CPUACCT) {
+        /* v2_controllers is a blank-separated word list. */
+        char words[sizeof(host->v2_controllers) + 2];
+        char word[40];
+
+        snprintf(words, sizeof(words), " %s ", host->v2_controllers);
+        snprintf(word, sizeof(word), " %s ", v2_name);
+        if (strstr(words, word)) {
+            printf("  %-8s v2  %s\n", name, host->v2_mount);
+            return;
+        }
+    }
+    if (host->v1_mount[c][0])
+        printf("  %-8s v1  %s\n", name, host->v1_mount[c]);
+    else
+        printf("  %-8s -   not available\n", name);
+}
+
+static int show_info(void)
+{
+    struct cgroup_host host;
+    char line[512];
+    FILE *self;
+
+    if (cgroup_host_detect(&host) < 0)
+        return -1;
+    printf("mode: %s\n", host.mode);
+    if (host.v2_mount[0])
+        printf("cgroup2: %s (controllers: %s)\n", host.v2_mount,
+               host.v2_controllers[0] ? host.v2_controllers : "none");
+    printf("controllers:\n");
+    print_controller(&host, "memory", CG_MEMORY);
+    print_controller(&host, "cpu", CG_CPU);
+    print_controller(&host, "pids", CG_PIDS);
+    print_controller(&host, "io", CG_IO);
+    if (strcmp(host.mode, "v2") != 0) {
+        print_controller(&host, "cpuacct", CG_CPUACCT);
+        print_controller(&host, "freezer", CG_FREEZER);
+    }
+    printf("this process (/proc/self/cgroup):\n");
+    self = fopen("/proc/self/cgroup", "re");
+    if (!self)
+        return error_errno("open /proc/self/cgroup");
+    while (fgets(line, sizeof(line), self))
+        printf("  %s", line);
+    fclose(self);
+    return 0;
+}
+
+/* The names under every ctlab/ directory, each once. */
+static int list_cgroups(void)
+{
+    char seen[64][64], path[PATH_MAX + 16];
+    struct cgroup_host host;
+    struct dirent *entry;
+    int count = 0;
+
+    if (cgroup_host_detect(&host) < 0)
+        return -1;
+    for (int c = -1; c < CG_COUNT; c++) {
+        const char *mount = c < 0 ? host.v2_mount : host.v1_mount[c];
+        DIR *d;
+
+        if (!mount[0])
+            continue;
+        snprintf(path, sizeof(path), "%s/ctlab", mount);
+        d = opendir(path);
+        if (!d)
+            continue;
+        while ((entry = readdir(d))) {
+            int known = 0;
+
+            if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
+                continue;
+            for (int i = 0; i < count; i++)
+                known |= strcmp(seen[i], entry->d_name) == 0;
+            if (!known && count < 64) {
+                snprintf(seen[count++], sizeof(seen[0]), "%.63s",
+                         entry->d_name);
+                printf("%s\n", entry->d_name);
+            }
+        }
+        closedir(d);
+    }
+    return 0;
+}
+
+/* --- one cgroup -------------------------------------------------------------
+ */
+
+/* Find where NAME lives (or would): detect the host, plan the cgroup. */
+static int find_cgroup(const struct options *opt, struct cgroup *cg)
+{
+    struct cgroup_host host;
+
+    if (cgroup_host_detect(&host) < 0)
+        return -1;
+    trace("cgroup mode: %s", host.mode);
+    return cgroup_plan(&host, opt->name, opt->parent, &opt->limits, cg);
+}
+
+static int require_existing(const struct cgroup *cg)
+{
+    if (cgroup_exists(cg))
+        return 0;
+    errno = ENOENT;
+    return error_msg("no cgroup '%s' (create it with: %s create %s)", cg->name,
+                     program_name, cg->name);
+}
+
+static void describe_backends(const struct cgroup *cg, char *buf, size_t size)
+{
+    static const enum controller shown[] = {CG_MEMORY, CG_CPU, CG_PIDS, CG_IO};
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+        if (cg->version[shown[i]])
+            used += (size_t)snprintf(
+                buf + used, size - used, "%s%s:v%d", used ? " " : "",
+                controller_name(shown[i], cg->version[shown[i]]),
+                cg->version[shown[i]]);
+}
+
+static void print_stat(FILE *out, const char *prefix, const char *key,
+                       long long value)
+{
+    if (value < 0)
+        fprintf(out, "%s%-20s -\n", prefix, key);
+    else if (value == LLONG_MAX)
+        fprintf(out, "%s%-20s max\n", prefix, key);
+    else
+        fprintf(out, "%s%-20s %lld\n", prefix, key, value);
+}
+
+/* The same names whatever the version ("-": not reported here). */
+static int print_stats(FILE *out, const char *prefix, const struct cgroup *cg)
+{
+    struct cgroup_stats s;
+    char backends[128];
+
+    if (cgroup_read_stats(cg, &s) < 0)
+        return -1;
+    describe_backends(cg, backends, sizeof(backends));
+    fprintf(out, "%scgroup %s (%s)\n", prefix, cg->name, backends);
+    print_stat(out, prefix, "memory.current", s.memory_current);
+    print_stat(out, prefix, "memory.peak", s.memory_peak);
+    print_stat(out, prefix, "memory.max", s.memory_max);
+    print_stat(out, prefix, "memory.oom", s.oom);
+    print_stat(out, prefix, "memory.oom_kill", s.oom_kill);
+    print_stat(out, prefix, "cpu.usage_usec", s.cpu_usage_usec);
+    print_stat(out, prefix, "cpu.nr_periods", s.cpu_nr_periods);
+    print_stat(out, prefix, "cpu.nr_throttled", s.cpu_nr_throttled);
+    print_stat(out, prefix, "cpu.throttled_usec", s.cpu_throttled_usec);
+    print_stat(out, prefix, "pids.current", s.pids_current);
+    print_stat(out, prefix, "pids.max", s.pids_max);
+    print_stat(out, prefix, "pids.denied", s.pids_denied);
+    print_stat(out, prefix, "io.read_bytes", s.io_read_bytes);
+    print_stat(out, prefix, "io.write_bytes", s.io_write_bytes);
+    return 0;
+}
+
+/* cgctl run: the command starts inside, and the cgroup goes with it. */
+static int run_in_cgroup(const struct options *opt, char **command)
+{
+    struct cgroup cg;
+    sigset_t saved_mask;
+    int created = 0, code;
+    pid_t child;
+
+    /* 1. The cgroup: an existing --name is joined (and re-limited);
+     *    otherwise it is made now and removed at the end. */
+    if (find_cgroup(opt, &cg) < 0)
+        return EXIT_TOOL_FAILED;
+    if (!cgroup_exists(&cg)) {
+        if (cgroup_create(&cg) < 0)
+            return EXIT_TOOL_FAILED;
+        created = 1;
+    }
+    if (cgroup_set_limits(&cg, &opt->limits) < 0)
+        goto fail;
+
+    /* 2. The child is in the cgroup before its first instruction. */
+    if (block_forwarded_signals(&saved_mask) < 0)
+        goto fail;
+    child = cgroup_clone_into(&cg, 0);
+    if (child < 0)
+        goto fail;
+    if (child == 0) {
+        sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+        /* 3. A cgroup namespace rooted at the cgroup just joined: inside,
+         *    /proc/self/cgroup shows "/", the host's layout stays hidden. */
+        if (opt->cgroupns) {
+            trace("unshare(CLONE_NEWCGROUP)");
+            if (unshare(CLONE_NEWCGROUP) < 0) {
+                error_errno("unshare(CLONE_NEWCGROUP)");
+                _exit(EXIT_TOOL_FAILED);
+            }
+        }
+        exec_command(command);
+    }
+
+    /* 4. Pass signals on, wait, report, clean up. */
+    forward_signals_to(child);
+    sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+    code = wait_for_exit_code(child);
+    if (trace_on)
+        print_stats(stderr, "[cgctl] ", &cg);
+    if (created && cgroup_destroy(&cg) < 0)
+        return EXIT_TOOL_FAILED;
+    return code;
+fail:
+    if (created)
+        cgroup_destroy(&cg);
+    return EXIT_TOOL_FAILED;
+}
+
+/* --- the command line
+ * --------------------------------------------------------- */
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: %s [-v] COMMAND ...\n"
+            "Make cgroups, limit them, run commands in them (v2, v1, "
+            "hybrid).\n"
+            "\n"
+            "  info                    the cgroup mode, where each "
+            "controller is\n"
+            "  create NAME [LIMITS]    ctlab/NAME in every hierarchy it "
+            "needs\n"
+            "  set NAME LIMITS         change its limits\n"
+            "  attach NAME PID         move a process into it\n"
+            "  run [--name N] [LIMITS] [--cgroupns] [--] CMD [ARG...]\n"
+            "                          run CMD inside from its first "
+            "instruction;\n"
+            "                          a new cgroup is removed after\n"
+            "  stat NAME               usage and events, the same names on "
+            "v1 and v2\n"
+            "  delete NAME             kill what is left, remove it\n"
+            "  ls                      ctlab's cgroups\n"
+            "\n"
+            "LIMITS:\n"
+            "  --memory SIZE           64m, 1g, 67108864 (swap off unless "
+            "--memory-swap)\n"
+            "  --memory-swap SIZE      memory + swap, as docker counts it\n"
+            "  --cpus F                0.5 = half a CPU (quota per 100 ms "
+            "period)\n"
+            "  --cpu-max \"QUOTA PERIOD\"  in microseconds; QUOTA may be "
+            "max\n"
+            "  --cpu-weight W          1..10000 (v1: converted to "
+            "cpu.shares)\n"
+            "  --pids N                at most N tasks\n"
+            "  --io-max \"DEV rbps=N wbps=N riops=N wiops=N\"  DEV: MAJ:MIN "
+            "or a path\n"
+            "\n"
+            "  --parent PATH           a delegated cgroup2 directory instead "
+            "of ctlab/\n"
+            "  -v                      trace every file written; run: a "
+            "usage summary\n"
+            "  -h, --help              show this help\n",
+            program_name);
+}
+
+static int parse_options(int argc, char **argv, int stop_at_command,
+                         struct options *opt)
+{
+    static const struct option longopts[] = {
+        {"memory", required_argument, NULL, 'm'},
+        {"memory-swap", required_argument, NULL, 's'},
+        {"cpus", required_argument, NULL, 'c'},
+        {"cpu-max", required_argument, NULL, 'C'},
+        {"cpu-weight", required_argument, NULL, 'w'},
+        {"pids", required_argument, NULL, 'p'},
+        {"io-max", required_argument, NULL, 'i'},
+        {"name", required_argument, NULL, 'n'},
+        {"parent", required_argument, NULL, 'P'},
+        {"cgroupns", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, index;
+
+    optind = 0; /* a fresh getopt pass over the words after the command */
+    while ((c = getopt_long(argc, argv, stop_at_command ? "+vh" : "vh",
+                            longopts, &index)) != -1) {
+        char option[32];
+
+        switch (c) {
+        case 'm':
+        case 's':
+        case 'c':
+        case 'C':
+        case 'w':
+        case 'p':
+        case 'i':
+            snprintf(option, sizeof(option), "--%s", longopts[index].name);
+            if (cgroup_limit_from_option(option, optarg, &opt->limits) < 0)
+                return -1;
+            opt->limit_count++;
+            break;
+        case 'n':
+            opt->name = optarg;
+            break;
+        case 'P':
+            opt->parent = optarg;
+            break;
+        case 'N':
+            opt->cgroupns = 1;
+            break;
+        case 'v':
+            trace_on = true;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            return report_bad_option(argv);
+        }
+    }
+    return optind;
+}
+
+static int require_root(const char *command)
+{
+    if (geteuid() == 0)
+        return 0;
+    return error_msg("%s needs root: cgroup directories belong to root "
+                     "unless a subtree was delegated to you (then use "
+                     "--parent); try: sudo %s %s",
+                     command, program_name, command);
+}
+
+/* Exit status for the commands that change things: 0, 1 on failure. */
+static int manage(const char *command, struct options *opt, char **args,
+                  int nargs)
+{
+    struct cgroup cg;
+    unsigned long pid;
+    char *end;
+
+    if (require_root(command) < 0 || find_cgroup(opt, &cg) < 0)
+        return 1;
+    if (strcmp(command, "create") == 0) {
+        if (cgroup_create(&cg) < 0)
+            return 1;
+        if (cgroup_set_limits(&cg, &opt->limits) < 0) {
+            cgroup_destroy(&cg);
+            return 1;
+        }
+        return 0;
+    }
+    if (require_existing(&cg) < 0)
+        return 1;
+    if (strcmp(command, "set") == 0)
+        return cgroup_set_limits(&cg, &opt->limits) < 0 ? 1 : 0;
+    if (strcmp(command, "stat") == 0)
+        return print_stats(stdout, "", &cg) < 0 ? 1 : 0;
+    if (strcmp(command, "delete") == 0)
+        return cgroup_destroy(&cg) < 0 ? 1 : 0;
+    /* attach NAME PID */
+    errno = 0;
+    pid = nargs == 2 ? strtoul(args[1], &end, 10) : 0;
+    if (nargs != 2 || errno || *end || pid == 0 || pid > 4194304) {
+        error_msg("attach: want a PID, got '%s'", nargs == 2 ? args[1] : "");
+        return EXIT_USAGE;
+    }
+    if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+        error_msg("attach: no process %lu", pid);
+        return 1;
+    }
+    return cgroup_attach(&cg, (pid_t)pid) < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt = {0};
+    const char *command;
+    char default_name[32];
+    int first, nargs;
+
+    set_program_name(argv[0]);
+    opterr = 0;
+
+    /* 1. -v before the command, then the command word. */
+    while (argc > 1 &&
+           (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "-h") == 0 ||
+            strcmp(argv[1], "--help") == 0)) {
+        if (argv[1][1] != 'v') {
+            usage(stdout);
+            return 0;
+        }
+        trace_on = true;
+        argc--;
+        argv++;
+    }
+    if (argc < 2) {
+        error_msg("no command given (see: %s --help)", program_name);
+        return EXIT_USAGE;
+    }
+    command = argv[1];
+    argc--;
+    argv++;
+
+    /* 2. The command's options and arguments. */
+    first = parse_options(argc, argv, strcmp(command, "run") == 0, &opt);
+    if (first < 0)
+        return EXIT_USAGE;
+    nargs = argc - first;
+
+    /* 3. Commands that only read. */
+    if (strcmp(command, "info") == 0 || strcmp(command, "ls") == 0) {
+        if (nargs != 0 || opt.limit_count) {
+            error_msg("usage: %s %s", program_name, command);
+            return EXIT_USAGE;
+        }
+        return (command[0] == 'i' ? show_info() : list_cgroups()) < 0 ? 1 : 0;
+    }
+
+    /* 4. run: its exit status is the command's. */
+    if (strcmp(command, "run") == 0) {
+        if (nargs < 1) {
+            error_msg("usage: %s run [--name N] [LIMITS] [--] CMD [ARG...]",
+                      program_name);
+            return EXIT_USAGE;
+        }
+        if (!opt.name) {
+            snprintf(default_name, sizeof(default_name), "run-%d",
+                     (int)getpid());
+            opt.name = default_name;
+        }
+        if (require_root("run") < 0)
+            return EXIT_TOOL_FAILED;
+        return run_in_cgroup(&opt, argv + first);
+    }
+
+    /* 5. Commands on one named cgroup. */
+    if (strcmp(command, "create") == 0 || strcmp(command, "set") == 0 ||
+        strcmp(command, "stat") == 0 || strcmp(command, "delete") == 0 ||
+        strcmp(command, "attach") == 0) {
+        int takes_limits = command[0] == 'c' || strcmp(command, "set") == 0;
+        int wanted = strcmp(command, "attach") == 0 ? 2 : 1;
+
+        if (nargs != wanted) {
+            error_msg("usage: %s %s NAME%s", program_name, command,
+                      wanted == 2    ? " PID"
+                      : takes_limits ? " [LIMITS]"
+                                     : "");
+            return EXIT_USAGE;
+        }
+        if (opt.limit_count && !takes_limits) {
+            error_msg("%s takes no limits (see: %s --help)", command,
+                      program_name);
+            return EXIT_USAGE;
+        }
+        if (strcmp(command, "set") == 0 && !opt.limit_count) {
+            error_msg("set: no limit given (see: %s --help)", program_name);
+            return EXIT_USAGE;
+        }
+        opt.name = argv[first];
+        return manage(command, &opt, argv + first, nargs);
+    }
+    error_msg("unknown command '%s' (see: %s --help)", command, program_name);
+    return EXIT_USAGE;
+}

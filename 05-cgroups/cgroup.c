@@ -1,0 +1,1110 @@
+/* 05-cgroups/cgroup.c - cgroups on v2, v1 and hybrid hosts; see cgroup.h.
+ *
+ * A cgroup is a directory in a cgroup filesystem. Making one is mkdir(2);
+ * limiting it is writing a number into one of its files; putting a
+ * process in it is writing the PID into cgroup.procs; removing it is
+ * rmdir(2) once no process is left. Everything else here is about where
+ * those directories are and what the files are called:
+ *
+ *   cgroup v2 (one tree, usually /sys/fs/cgroup): a controller works in a
+ *   child only if the parent lists it in cgroup.subtree_control, and a
+ *   cgroup that passes controllers down may hold no processes itself (the
+ *   no-internal-process rule; the root is exempt).
+ *
+ *   cgroup v1 (a tree per controller: /sys/fs/cgroup/memory, .../cpu,
+ *   ...): every tree is separate, so a process is put into each one.
+ *
+ * Read: cgroups(7), the kernel's Documentation/admin-guide/cgroup-v2.rst
+ * and the cgroup-v1/ directory beside it, clone3(2) (CLONE_INTO_CGROUP),
+ * cgroup_namespaces(7).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "err.h"
+#include "file.h"
+#include "flags.h"
+#include "parse.h"
+#include "syscalls.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7 */
+#endif
+
+/* Names: v2's in cgroup.controllers (NULL: part of v2's core), v1's in the
+ * hierarchy's mount options. */
+static const struct {
+    const char *v2;
+    const char *v1;
+} controllers[CG_COUNT] = {
+    [CG_MEMORY] = {"memory", "memory"}, [CG_CPU] = {"cpu", "cpu"},
+    [CG_PIDS] = {"pids", "pids"},       [CG_IO] = {"io", "blkio"},
+    [CG_CPUACCT] = {NULL, "cpuacct"},   [CG_FREEZER] = {NULL, "freezer"},
+};
+
+#define CPU_PERIOD_DEFAULT 100000UL  /* 100 ms, the kernel's default */
+#define UNLIMITED          LLONG_MAX /* "max" in stats */
+
+const char *controller_name(enum controller c, int version)
+{
+    return version == 2 && controllers[c].v2 ? controllers[c].v2
+                                             : controllers[c].v1;
+}
+
+/* Is WORD one of the blank-separated words of LIST? */
+static int has_word(const char *list, const char *word)
+{
+    size_t length = strlen(word);
+
+    for (const char *p = list; (p = strstr(p, word)); p += length)
+        if ((p == list || p[-1] == ' ' || p[-1] == ',') &&
+            (p[length] == '\0' || p[length] == ' ' || p[length] == ',' ||
+             p[length] == '\n'))
+            return 1;
+    return 0;
+}
+
+/* --- what this machine has ------------------------------------------------ */
+
+int cgroup_host_detect(struct cgroup_host *host)
+{
+    FILE *mountinfo = fopen("/proc/self/mountinfo", "re");
+    char line[4096], path[PATH_MAX + 32];
+    int v1_count = 0;
+
+    memset(host, 0, sizeof(*host));
+    if (!mountinfo)
+        return error_errno("open /proc/self/mountinfo");
+    /* "36 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup
+     * rw,memory": field 5 is the mount point; after " - " come the
+     * filesystem type, the source and the superblock options, which for
+     * cgroup v1 name the controllers of that hierarchy. */
+    while (fgets(line, sizeof(line), mountinfo)) {
+        char mount_point[CG_MOUNT_MAX], type[32], options[1024];
+        const char *dash = strstr(line, " - ");
+
+        if (!dash || sscanf(line, "%*s %*s %*s %*s %511s", mount_point) != 1 ||
+            sscanf(dash, " - %31s %*s %1023s", type, options) != 2)
+            continue;
+        if (strcmp(type, "cgroup2") == 0 && !host->v2_mount[0]) {
+            snprintf(host->v2_mount, sizeof(host->v2_mount), "%s", mount_point);
+        } else if (strcmp(type, "cgroup") == 0) {
+            for (int c = 0; c < CG_COUNT; c++)
+                if (!host->v1_mount[c][0] &&
+                    has_word(options, controllers[c].v1)) {
+                    snprintf(host->v1_mount[c], sizeof(host->v1_mount[c]), "%s",
+                             mount_point);
+                    v1_count++;
+                }
+        }
+    }
+    fclose(mountinfo);
+
+    if (host->v2_mount[0]) {
+        snprintf(path, sizeof(path), "%s/cgroup.controllers", host->v2_mount);
+        if (read_first_line(path, host->v2_controllers,
+                            sizeof(host->v2_controllers)) < 0)
+            host->v2_controllers[0] = '\0';
+    }
+    if (host->v2_mount[0])
+        host->mode = v1_count ? "hybrid" : "v2";
+    else
+        host->mode = v1_count ? "v1" : "none";
+    return 0;
+}
+
+/* --- input ------------------------------------------------------------------
+ */
+
+int cgroup_check_name(const char *name)
+{
+    size_t length = strlen(name);
+
+    if (length == 0)
+        return error_msg("empty cgroup name");
+    if (length >= sizeof(((struct cgroup *)0)->name))
+        return error_msg("cgroup name '%.20s...' is too long (at most 63 "
+                         "bytes)",
+                         name);
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return error_msg("cgroup name '%s' is not allowed", name);
+    for (const char *c = name; *c; c++)
+        if (!isalnum((unsigned char)*c) && !strchr(".-_", *c))
+            return error_msg("cgroup name '%s' is not allowed (letters, "
+                             "digits, '.', '-' and '_' only: it becomes a "
+                             "directory name)",
+                             name);
+    return 0;
+}
+
+/* "1.5" CPUs: a quota of 150 ms per 100 ms period. */
+static int parse_cpus(const char *value, struct cgroup_limits *limits)
+{
+    char *end;
+    double cpus;
+    int online = get_nprocs_conf();
+
+    errno = 0;
+    cpus = strtod(value, &end);
+    if (errno || end == value || *end != '\0' || !isfinite(cpus) ||
+        !isdigit((unsigned char)value[0]) || cpus <= 0)
+        return error_msg("--cpus '%s': not a positive number of CPUs, like "
+                         "0.5 or 2",
+                         value);
+    if (cpus > online)
+        return error_msg("--cpus %s: this machine has %d CPUs", value, online);
+    limits->has_cpu_max = 1;
+    limits->cpu_period = CPU_PERIOD_DEFAULT;
+    limits->cpu_quota = llround(cpus * (double)CPU_PERIOD_DEFAULT);
+    if (limits->cpu_quota < 1000) /* the kernel's minimum quota is 1 ms */
+        return error_msg("--cpus %s: too small (at least 0.01)", value);
+    return 0;
+}
+
+/* "50000 100000" or "max 100000". */
+static int parse_cpu_max(const char *value, struct cgroup_limits *limits)
+{
+    char quota[32];
+    unsigned long number, period;
+    const char *space = strchr(value, ' ');
+
+    if (!space || (size_t)(space - value) >= sizeof(quota))
+        goto bad;
+    memcpy(quota, value, (size_t)(space - value));
+    quota[space - value] = '\0';
+    if (parse_ulong(space + 1, 1000000, &period) < 0 || period < 1000)
+        goto bad;
+    if (strcmp(quota, "max") == 0) {
+        limits->cpu_quota = -1;
+    } else {
+        if (parse_ulong(quota, 1000000UL * 1024, &number) < 0 || number < 1000)
+            goto bad;
+        limits->cpu_quota = (long long)number;
+    }
+    limits->has_cpu_max = 1;
+    limits->cpu_period = period;
+    return 0;
+bad:
+    return error_msg("--cpu-max '%s': want \"QUOTA PERIOD\" in microseconds "
+                     "(QUOTA 1000.. or max, PERIOD 1000..1000000)",
+                     value);
+}
+
+/* "8:0 rbps=1048576 wiops=100", or a path for the device. */
+static int parse_io_max(const char *value, struct cgroup_limits *limits)
+{
+    char device[256], key[16];
+    const char *rest = strchr(value, ' ');
+    unsigned major_number, minor_number;
+    unsigned long long number;
+    struct stat st;
+    int used;
+
+    if (!rest || (size_t)(rest - value) >= sizeof(device))
+        return error_msg("--io-max '%s': want \"DEV rbps=N wbps=N riops=N "
+                         "wiops=N\" (DEV as MAJ:MIN or a path)",
+                         value);
+    memcpy(device, value, (size_t)(rest - value));
+    device[rest - value] = '\0';
+    if (sscanf(device, "%u:%u%n", &major_number, &minor_number, &used) == 2 &&
+        device[used] == '\0') {
+        snprintf(limits->io_device, sizeof(limits->io_device), "%u:%u",
+                 major_number, minor_number);
+    } else if (stat(device, &st) == 0 && S_ISBLK(st.st_mode)) {
+        snprintf(limits->io_device, sizeof(limits->io_device), "%u:%u",
+                 major(st.st_rdev), minor(st.st_rdev));
+    } else {
+        return error_msg("--io-max: '%s' is neither MAJ:MIN nor a block "
+                         "device",
+                         device);
+    }
+    while (*rest == ' ') {
+        rest++;
+        if (sscanf(rest, "%15[a-z]=%llu%n", key, &number, &used) != 2 ||
+            number == 0 || (rest[used] != ' ' && rest[used] != '\0'))
+            return error_msg("--io-max: bad limit '%s' (want KEY=N, N > 0)",
+                             rest);
+        if (strcmp(key, "rbps") == 0)
+            limits->io_rbps = number;
+        else if (strcmp(key, "wbps") == 0)
+            limits->io_wbps = number;
+        else if (strcmp(key, "riops") == 0)
+            limits->io_riops = number;
+        else if (strcmp(key, "wiops") == 0)
+            limits->io_wiops = number;
+        else
+            return error_msg("--io-max: unknown key '%s' (rbps, wbps, riops, "
+                             "wiops)",
+                             key);
+        rest += used;
+    }
+    return 0;
+}
+
+int cgroup_limit_from_option(const char *option, const char *value,
+                             struct cgroup_limits *limits)
+{
+    unsigned long number;
+    uint64_t bytes;
+
+    if (strcmp(option, "--memory") == 0 ||
+        strcmp(option, "--memory-swap") == 0) {
+        if (parse_size(value, &bytes) < 0)
+            return error_msg("%s '%s': not a size, like 64m, 1g or 67108864",
+                             option, value);
+        if (bytes < 1024 * 1024)
+            return error_msg("%s %s: at least 1m (with less, nothing can "
+                             "start)",
+                             option, value);
+        if (option[8] == '\0')
+            limits->memory = bytes;
+        else
+            limits->memory_swap = bytes;
+        return 0;
+    }
+    if (strcmp(option, "--cpus") == 0)
+        return parse_cpus(value, limits);
+    if (strcmp(option, "--cpu-max") == 0)
+        return parse_cpu_max(value, limits);
+    if (strcmp(option, "--cpu-weight") == 0) {
+        if (parse_ulong(value, 10000, &number) < 0 || number < 1)
+            return error_msg("--cpu-weight '%s': want 1..10000 (default "
+                             "100)",
+                             value);
+        limits->cpu_weight = number;
+        return 0;
+    }
+    if (strcmp(option, "--pids") == 0) {
+        if (parse_ulong(value, 4194304, &number) < 0 || number < 1)
+            return error_msg("--pids '%s': want a number of tasks from 1 "
+                             "to 4194304",
+                             value);
+        limits->pids = number;
+        return 0;
+    }
+    if (strcmp(option, "--io-max") == 0)
+        return parse_io_max(value, limits);
+    return error_msg("%s: not a cgroup limit", option);
+}
+
+/* --- where each controller goes ------------------------------------------- */
+
+static int limits_need(const struct cgroup_limits *limits, enum controller c)
+{
+    switch (c) {
+    case CG_MEMORY:
+        return limits->memory || limits->memory_swap;
+    case CG_CPU:
+        return limits->has_cpu_max || limits->cpu_weight;
+    case CG_PIDS:
+        return limits->pids != 0;
+    case CG_IO:
+        return limits->io_device[0] != '\0';
+    default:
+        return 0;
+    }
+}
+
+/* Say why controller C cannot be used, and what to change. */
+static int report_unusable(const struct cgroup_host *host, enum controller c,
+                           const char *parent, const char *parent_controllers)
+{
+    if (host->v2_mount[0] && (parent || !host->v1_mount[c][0]))
+        return error_msg("controller \"%s\" is not available in "
+                         "%s/cgroup.controllers (it lists: %s); on a v2 "
+                         "host enable it in the parent's "
+                         "cgroup.subtree_control, on a hybrid host it may "
+                         "be bound to a v1 hierarchy (see: make doctor)",
+                         controllers[c].v2, parent ? parent : host->v2_mount,
+                         parent_controllers[0] ? parent_controllers
+                                               : "nothing");
+    return error_msg("controller \"%s\" is not mounted on this machine (no "
+                     "cgroup v1 hierarchy for it, and no cgroup2 that has "
+                     "it; see: make doctor)",
+                     controllers[c].v1);
+}
+
+int cgroup_plan(const struct cgroup_host *host, const char *name,
+                const char *parent, const struct cgroup_limits *limits,
+                struct cgroup *cg)
+{
+    char path[PATH_MAX + 32], parent_controllers[256] = "";
+    int on_v2 = 0, on_v1 = 0;
+
+    memset(cg, 0, sizeof(*cg));
+    if (cgroup_check_name(name) < 0)
+        return -1;
+    snprintf(cg->name, sizeof(cg->name), "%s", name);
+
+    /* The v2 parent: a delegated directory, or ctlab/ under the root. */
+    if (parent) {
+        if (!host->v2_mount[0] ||
+            strncmp(parent, host->v2_mount, strlen(host->v2_mount)) != 0)
+            return error_msg("--parent %s: not inside the cgroup2 hierarchy "
+                             "(%s)",
+                             parent,
+                             host->v2_mount[0] ? host->v2_mount : "none here");
+        if (strlen(parent) >= sizeof(cg->v2_parent))
+            return error_msg("--parent: path too long");
+        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s", parent);
+        snprintf(path, sizeof(path), "%s/cgroup.controllers", parent);
+        if (read_first_line(path, parent_controllers,
+                            sizeof(parent_controllers)) < 0)
+            return error_errno("--parent %s: read %s", parent, path);
+    } else if (host->v2_mount[0]) {
+        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s/ctlab",
+                 host->v2_mount);
+        cg->v2_parent_is_ours = 1;
+        snprintf(parent_controllers, sizeof(parent_controllers), "%s",
+                 host->v2_controllers);
+    }
+
+    /* Each controller: v2 if the parent can have it, else v1 (never
+     * with --parent: delegation is a v2 idea), else unusable. */
+    for (int c = 0; c < CG_COUNT; c++) {
+        if (controllers[c].v2 && cg->v2_parent[0] &&
+            has_word(parent_controllers, controllers[c].v2)) {
+            cg->version[c] = 2;
+            on_v2 = 1;
+        } else if (controllers[c].v2 && !parent && host->v1_mount[c][0]) {
+            cg->version[c] = 1;
+            on_v1 = 1;
+        } else if (limits_need(limits, c)) {
+            return report_unusable(host, (enum controller)c, parent,
+                                   parent_controllers);
+        }
+    }
+    /* v2 counts CPU time and freezes by itself; v1 needs cpuacct and the
+     * freezer, where they are mounted. A pure v2 host always gets its
+     * directory, even with no controller, to group the processes. */
+    if (cg->v2_parent[0] && (on_v2 || !on_v1))
+        snprintf(cg->v2_dir, sizeof(cg->v2_dir), "%s/%s", cg->v2_parent, name);
+    for (int c = CG_CPUACCT; c <= CG_FREEZER; c++)
+        if (on_v1 && !parent && host->v1_mount[c][0])
+            cg->version[c] = 1;
+    for (int c = 0; c < CG_COUNT; c++) {
+        if (cg->version[c] == 2)
+            snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s", cg->v2_dir);
+        else if (cg->version[c] == 1)
+            snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s/ctlab/%s",
+                     host->v1_mount[c], name);
+    }
+    if (!cg->v2_dir[0] && !on_v1)
+        return error_msg("no usable cgroup hierarchy on this machine (see: "
+                         "make doctor)");
+    return 0;
+}
+
+/* The distinct directories of CG, v2's first: each is one mkdir, one
+ * cgroup.procs, one rmdir. Returns how many, up to CG_COUNT + 1. */
+static int distinct_dirs(const struct cgroup *cg, const char *dirs[])
+{
+    int count = 0;
+
+    if (cg->v2_dir[0])
+        dirs[count++] = cg->v2_dir;
+    for (int c = 0; c < CG_COUNT; c++) {
+        int seen = 0;
+
+        if (cg->version[c] != 1)
+            continue;
+        for (int i = 0; i < count; i++)
+            seen |= strcmp(dirs[i], cg->dir[c]) == 0;
+        if (!seen)
+            dirs[count++] = cg->dir[c];
+    }
+    return count;
+}
+
+int cgroup_exists(const struct cgroup *cg)
+{
+    const char *dirs[CG_COUNT + 1];
+    int count = distinct_dirs(cg, dirs);
+    struct stat st;
+
+    for (int i = 0; i < count; i++)
+        if (stat(dirs[i], &st) < 0)
+            return 0;
+    return count > 0;
+}
+
+/* --- making and removing directories -----------------------------------------
+ */
+
+/* Enable the v2 controllers CG uses in DIR/cgroup.subtree_control, those
+ * not enabled yet: "+memory +cpu +pids". */
+static int enable_controllers(const struct cgroup *cg, const char *dir)
+{
+    char path[PATH_MAX + 32], enabled[256] = "", request[128] = "";
+    size_t used = 0;
+
+    snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+    if (read_first_line(path, enabled, sizeof(enabled)) < 0 && errno != ENODATA)
+        return error_errno("read %s", path);
+    for (int c = 0; c < CG_COUNT; c++)
+        if (cg->version[c] == 2 && !has_word(enabled, controllers[c].v2))
+            used +=
+                (size_t)snprintf(request + used, sizeof(request) - used,
+                                 "%s+%s", used ? " " : "", controllers[c].v2);
+    if (used == 0)
+        return 0;
+    if (write_file(path, request) < 0) {
+        if (errno == EBUSY)
+            return error_errno("enable %s in %s (the no-internal-process "
+                               "rule: a cgroup with processes of its own "
+                               "cannot hand controllers to children)",
+                               request, path);
+        return error_errno("enable %s in %s", request, path);
+    }
+    return 0;
+}
+
+static int make_directory(const char *path, int *created)
+{
+    trace("mkdir %s", path);
+    if (mkdir(path, 0755) == 0) {
+        *created = 1;
+        return 0;
+    }
+    *created = 0;
+    if (errno == EEXIST)
+        return 0;
+    return error_errno("mkdir %s", path);
+}
+
+/* rmdir the ctlab/ parent of DIR if it is empty; another ctlab cgroup
+ * may still be in it (ENOTEMPTY, EBUSY): then leave it. */
+static void remove_parent_if_empty(const char *dir)
+{
+    char parent[PATH_MAX];
+    char *slash;
+
+    snprintf(parent, sizeof(parent), "%s", dir);
+    slash = strrchr(parent, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    if (strcmp(slash - 6 >= parent ? slash - 6 : parent, "/ctlab") != 0)
+        return;
+    if (rmdir(parent) == 0)
+        trace("rmdir %s  (empty now)", parent);
+}
+
+int cgroup_create(struct cgroup *cg)
+{
+    const char *dirs[CG_COUNT + 1];
+    int count = distinct_dirs(cg, dirs), made = 0, created;
+    char parent[PATH_MAX];
+
+    /* 1. v2: controllers flow down from the root one level at a time:
+     * enabled in the root's subtree_control, they can be used in ctlab/;
+     * enabled in ctlab/'s, in ctlab/NAME. */
+    if (cg->v2_dir[0]) {
+        if (cg->v2_parent_is_ours) {
+            snprintf(parent, sizeof(parent), "%s", cg->v2_parent);
+            *strrchr(parent, '/') = '\0';
+            if (enable_controllers(cg, parent) < 0 ||
+                make_directory(cg->v2_parent, &cg->v2_created_parent) < 0)
+                return -1;
+        }
+        if (enable_controllers(cg, cg->v2_parent) < 0)
+            goto undo;
+    }
+    /* 2. One directory per hierarchy (v1: with its ctlab/ parent). */
+    for (made = 0; made < count; made++) {
+        if (made > 0 || !cg->v2_dir[0]) {
+            snprintf(parent, sizeof(parent), "%s", dirs[made]);
+            *strrchr(parent, '/') = '\0';
+            if (make_directory(parent, &created) < 0)
+                goto undo;
+        }
+        trace("mkdir %s", dirs[made]);
+        if (mkdir(dirs[made], 0755) < 0) {
+            if (errno == EEXIST)
+                error_msg("cgroup '%s' already exists (%s)", cg->name,
+                          dirs[made]);
+            else
+                error_errno("mkdir %s", dirs[made]);
+            goto undo;
+        }
+    }
+    return 0;
+undo:
+    while (made-- > 0) {
+        rmdir(dirs[made]);
+        if (made > 0 || !cg->v2_dir[0])
+            remove_parent_if_empty(dirs[made]);
+    }
+    if (cg->v2_created_parent)
+        rmdir(cg->v2_parent);
+    return -1;
+}
+
+/* --- limits --------------------------------------------------------------- */
+
+/* Write VALUE into FILE of controller C's directory. */
+static int set_file(const struct cgroup *cg, enum controller c,
+                    const char *file, const char *value)
+{
+    char path[PATH_MAX + 64];
+
+    snprintf(path, sizeof(path), "%s/%s", cg->dir[c], file);
+    if (write_file(path, value) < 0)
+        return error_errno("cannot set %s on %s: write %s \"%s\"", file,
+                           cg->name, path, value);
+    return 0;
+}
+
+static int file_exists(const struct cgroup *cg, enum controller c,
+                       const char *file)
+{
+    char path[PATH_MAX + 64];
+
+    snprintf(path, sizeof(path), "%s/%s", cg->dir[c], file);
+    return access(path, F_OK) == 0;
+}
+
+/* memory.max and memory.swap.max (v2: swap alone), or v1's
+ * memory.limit_in_bytes and memory.memsw.limit_in_bytes (memory + swap).
+ * Without --memory-swap, no swap: the limit is the limit. */
+static int set_memory(const struct cgroup *cg,
+                      const struct cgroup_limits *limits)
+{
+    uint64_t total = limits->memory_swap ? limits->memory_swap : limits->memory;
+    char memory[32], swap[32];
+
+    if (limits->memory_swap && limits->memory_swap < limits->memory)
+        return error_msg("--memory-swap is memory + swap: it must be at "
+                         "least --memory");
+    snprintf(memory, sizeof(memory), "%llu",
+             (unsigned long long)limits->memory);
+    if (cg->version[CG_MEMORY] == 2) {
+        if (limits->memory && set_file(cg, CG_MEMORY, "memory.max", memory))
+            return -1;
+        snprintf(swap, sizeof(swap), "%llu",
+                 (unsigned long long)(total - limits->memory));
+        if (!file_exists(cg, CG_MEMORY, "memory.swap.max")) {
+            trace("no memory.swap.max (no swap accounting): swap not "
+                  "limited");
+            return 0;
+        }
+        return set_file(cg, CG_MEMORY, "memory.swap.max", swap);
+    }
+    snprintf(swap, sizeof(swap), "%llu", (unsigned long long)total);
+    /* v1 refuses a memory limit above memory+swap: when raising, the
+     * memsw limit goes first. */
+    if (limits->memory) {
+        char path[PATH_MAX + 64];
+
+        snprintf(path, sizeof(path), "%s/memory.limit_in_bytes",
+                 cg->dir[CG_MEMORY]);
+        if (write_file(path, memory) == 0)
+            goto swap;
+        if (errno != EINVAL ||
+            !file_exists(cg, CG_MEMORY, "memory.memsw.limit_in_bytes"))
+            return error_errno("cannot set memory.limit_in_bytes on %s: "
+                               "write %s \"%s\"",
+                               cg->name, path, memory);
+        if (set_file(cg, CG_MEMORY, "memory.memsw.limit_in_bytes", swap) ||
+            set_file(cg, CG_MEMORY, "memory.limit_in_bytes", memory))
+            return -1;
+    }
+swap:
+    if (!file_exists(cg, CG_MEMORY, "memory.memsw.limit_in_bytes")) {
+        trace("no memory.memsw.limit_in_bytes (swapaccount=0): swap not "
+              "limited");
+        return 0;
+    }
+    return set_file(cg, CG_MEMORY, "memory.memsw.limit_in_bytes", swap);
+}
+
+/* cpu.weight 1..10000 (default 100) as v1 cpu.shares 2..262144 (default
+ * 1024), the conversion runc and systemd use. */
+static unsigned long weight_to_shares(unsigned long weight)
+{
+    return 2 + ((weight - 1) * 262142) / 9999;
+}
+
+static int set_cpu(const struct cgroup *cg, const struct cgroup_limits *limits)
+{
+    char quota[32], period[32], value[80];
+
+    snprintf(period, sizeof(period), "%lu", limits->cpu_period);
+    if (limits->cpu_quota < 0)
+        snprintf(quota, sizeof(quota), "%s",
+                 cg->version[CG_CPU] == 2 ? "max" : "-1");
+    else
+        snprintf(quota, sizeof(quota), "%lld", limits->cpu_quota);
+    if (limits->has_cpu_max) {
+        if (cg->version[CG_CPU] == 2) {
+            snprintf(value, sizeof(value), "%s %s", quota, period);
+            if (set_file(cg, CG_CPU, "cpu.max", value) < 0)
+                return -1;
+        } else if (set_file(cg, CG_CPU, "cpu.cfs_period_us", period) < 0 ||
+                   set_file(cg, CG_CPU, "cpu.cfs_quota_us", quota) < 0) {
+            return -1;
+        }
+    }
+    if (limits->cpu_weight) {
+        if (cg->version[CG_CPU] == 2)
+            snprintf(value, sizeof(value), "%lu", limits->cpu_weight);
+        else
+            snprintf(value, sizeof(value), "%lu",
+                     weight_to_shares(limits->cpu_weight));
+        return set_file(cg, CG_CPU,
+                        cg->version[CG_CPU] == 2 ? "cpu.weight" : "cpu.shares",
+                        value);
+    }
+    return 0;
+}
+
+/* io.max "MAJ:MIN rbps=N wbps=N ..." on v2; one blkio.throttle file per
+ * kind on v1, "MAJ:MIN N". */
+static int set_io(const struct cgroup *cg, const struct cgroup_limits *limits)
+{
+    static const char *const v1_files[] = {
+        "blkio.throttle.read_bps_device",
+        "blkio.throttle.write_bps_device",
+        "blkio.throttle.read_iops_device",
+        "blkio.throttle.write_iops_device",
+    };
+    static const char *const v2_keys[] = {"rbps", "wbps", "riops", "wiops"};
+    const unsigned long long values[] = {limits->io_rbps, limits->io_wbps,
+                                         limits->io_riops, limits->io_wiops};
+    char line[256];
+    size_t used;
+
+    if (cg->version[CG_IO] == 2) {
+        used = (size_t)snprintf(line, sizeof(line), "%s", limits->io_device);
+        for (int i = 0; i < 4; i++)
+            if (values[i])
+                used += (size_t)snprintf(line + used, sizeof(line) - used,
+                                         " %s=%llu", v2_keys[i], values[i]);
+        return set_file(cg, CG_IO, "io.max", line);
+    }
+    for (int i = 0; i < 4; i++) {
+        if (!values[i])
+            continue;
+        snprintf(line, sizeof(line), "%s %llu", limits->io_device, values[i]);
+        if (set_file(cg, CG_IO, v1_files[i], line) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int cgroup_set_limits(const struct cgroup *cg,
+                      const struct cgroup_limits *limits)
+{
+    char value[32];
+
+    if ((limits->memory || limits->memory_swap) && set_memory(cg, limits) < 0)
+        return -1;
+    if ((limits->has_cpu_max || limits->cpu_weight) && set_cpu(cg, limits) < 0)
+        return -1;
+    if (limits->pids) {
+        snprintf(value, sizeof(value), "%lu", limits->pids);
+        if (set_file(cg, CG_PIDS, "pids.max", value) < 0)
+            return -1;
+    }
+    if (limits->io_device[0] && set_io(cg, limits) < 0)
+        return -1;
+    return 0;
+}
+
+/* --- processes ------------------------------------------------------------ */
+
+int cgroup_attach(const struct cgroup *cg, pid_t pid)
+{
+    const char *dirs[CG_COUNT + 1];
+    int count = distinct_dirs(cg, dirs);
+    char path[PATH_MAX + 32], text[24];
+
+    snprintf(text, sizeof(text), "%d", (int)pid);
+    for (int i = 0; i < count; i++) {
+        snprintf(path, sizeof(path), "%s/cgroup.procs", dirs[i]);
+        if (write_file(path, text) < 0)
+            return error_errno("move PID %s into %s: write %s", text, cg->name,
+                               path);
+    }
+    return 0;
+}
+
+pid_t cgroup_clone_into(const struct cgroup *cg, unsigned long extra_flags)
+{
+    struct clone_args args = {.exit_signal = SIGCHLD};
+    char names[160];
+    int cgroup_fd = -1;
+    pid_t pid = -1;
+
+    fflush(NULL);
+    if (cg->v2_dir[0]) {
+        /* v2: the kernel puts the child in the cgroup as it creates it;
+         * there is no moment at which it runs outside. */
+        cgroup_fd = open(cg->v2_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cgroup_fd < 0)
+            return error_errno("open %s", cg->v2_dir);
+        args.flags = CLONE_INTO_CGROUP | extra_flags;
+        args.cgroup = (unsigned long long)cgroup_fd;
+        pid = sys_clone3(&args, sizeof(args));
+        flags_to_string(clone_flag_names, args.flags, names, sizeof(names));
+        if (pid > 0)
+            trace("clone3(%s, cgroup=%s) = %d", names, cg->v2_dir, (int)pid);
+        else if (pid < 0 && errno != ENOSYS && errno != E2BIG &&
+                 errno != EINVAL) {
+            error_errno("clone3(%s) into %s", names, cg->v2_dir);
+            close(cgroup_fd);
+            return -1;
+        }
+        close(cgroup_fd);
+        if (pid < 0)
+            trace("clone3(CLONE_INTO_CGROUP): %s (kernel < 5.7?); the child "
+                  "joins by itself",
+                  strerror(errno));
+    }
+    if (pid < 0) {
+        args.flags = extra_flags;
+        args.cgroup = 0;
+        pid = sys_clone3(&args, sizeof(args));
+        if (pid < 0 && errno == ENOSYS)
+            pid = sys_clone_fork(extra_flags | SIGCHLD);
+        if (pid < 0)
+            return error_errno("clone");
+        if (pid > 0)
+            trace("clone3(%s) = %d  (it joins its cgroups before exec)",
+                  flags_to_string(clone_flag_names, extra_flags, names,
+                                  sizeof(names)),
+                  (int)pid);
+        if (pid == 0 && cg->v2_dir[0]) {
+            char path[PATH_MAX + 32];
+
+            snprintf(path, sizeof(path), "%s/cgroup.procs", cg->v2_dir);
+            if (write_file(path, "0") < 0) {
+                error_errno("join %s", path);
+                _exit(EXIT_TOOL_FAILED);
+            }
+        }
+    }
+    if (pid == 0) {
+        /* v1: each hierarchy is joined separately, before exec. Writing
+         * "0" moves the writer itself. */
+        for (int c = 0; c < CG_COUNT; c++) {
+            char path[PATH_MAX + 32];
+
+            if (cg->version[c] != 1)
+                continue;
+            snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dir[c]);
+            if (write_file(path, "0") < 0) {
+                error_errno("join %s", path);
+                _exit(EXIT_TOOL_FAILED);
+            }
+        }
+    }
+    return pid;
+}
+
+/* Call ON_PID for every PID in DIR/cgroup.procs and its child cgroups.
+ * Returns how many there were. */
+static int for_each_process(const char *dir, void (*on_pid)(pid_t))
+{
+    char path[PATH_MAX + 32];
+    struct dirent *entry;
+    int count = 0, pid;
+    FILE *procs;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+    procs = fopen(path, "re");
+    if (procs) {
+        while (fscanf(procs, "%d", &pid) == 1) {
+            if (on_pid)
+                on_pid(pid);
+            count++;
+        }
+        fclose(procs);
+    }
+    d = opendir(dir);
+    if (!d)
+        return count;
+    while ((entry = readdir(d)))
+        if (entry->d_type == DT_DIR && entry->d_name[0] != '.') {
+            snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+            count += for_each_process(path, on_pid);
+        }
+    closedir(d);
+    return count;
+}
+
+int cgroup_count_processes(const struct cgroup *cg)
+{
+    const char *dirs[CG_COUNT + 1];
+
+    if (distinct_dirs(cg, dirs) == 0)
+        return -1;
+    return for_each_process(dirs[0], NULL);
+}
+
+/* --- stats ---------------------------------------------------------------- */
+
+/* The number in file FILE of controller C, or -1. "max" is UNLIMITED. */
+static long long read_number(const struct cgroup *cg, enum controller c,
+                             const char *file)
+{
+    char path[PATH_MAX + 64], text[64];
+
+    if (!cg->version[c])
+        return -1;
+    snprintf(path, sizeof(path), "%s/%s", cg->dir[c], file);
+    if (read_first_line(path, text, sizeof(text)) < 0)
+        return -1;
+    if (strcmp(text, "max") == 0)
+        return UNLIMITED;
+    return strtoll(text, NULL, 10);
+}
+
+/* The value after KEY in a "key value" file (memory.events, cpu.stat). */
+static long long read_key(const struct cgroup *cg, enum controller c,
+                          const char *file, const char *key)
+{
+    char path[PATH_MAX + 64], line[256], name[64];
+    long long value = -1, number;
+    FILE *f;
+
+    if (!cg->version[c])
+        return -1;
+    snprintf(path, sizeof(path), "%s/%s", cg->dir[c], file);
+    f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, "%63s %lld", name, &number) == 2 &&
+            strcmp(name, key) == 0) {
+            value = number;
+            break;
+        }
+    fclose(f);
+    return value;
+}
+
+/* Sum "KEY=N" over the devices of v2 io.stat, or "MAJ:MIN KEY N" over
+ * v1's blkio.throttle.io_service_bytes. */
+static long long sum_io(const struct cgroup *cg, const char *key)
+{
+    char path[PATH_MAX + 64], line[512], pattern[32];
+    long long total = 0, number;
+    FILE *f;
+
+    if (!cg->version[CG_IO])
+        return -1;
+    snprintf(path, sizeof(path), "%s/%s", cg->dir[CG_IO],
+             cg->version[CG_IO] == 2 ? "io.stat"
+                                     : "blkio.throttle.io_service_bytes");
+    f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f)) {
+        if (cg->version[CG_IO] == 2) {
+            snprintf(pattern, sizeof(pattern),
+                     " %s=", key[0] == 'R' ? "rbytes" : "wbytes");
+            char *at = strstr(line, pattern);
+            if (at && sscanf(at + strlen(pattern), "%lld", &number) == 1)
+                total += number;
+        } else {
+            char kind[16];
+            if (sscanf(line, "%*s %15s %lld", kind, &number) == 2 &&
+                strcmp(kind, key) == 0)
+                total += number;
+        }
+    }
+    fclose(f);
+    return total;
+}
+
+int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
+{
+    int v2_memory = cg->version[CG_MEMORY] == 2;
+    long long value;
+
+    if (v2_memory) {
+        s->memory_current = read_number(cg, CG_MEMORY, "memory.current");
+        s->memory_peak = read_number(cg, CG_MEMORY, "memory.peak");
+        s->memory_max = read_number(cg, CG_MEMORY, "memory.max");
+        s->oom = read_key(cg, CG_MEMORY, "memory.events", "oom");
+        s->oom_kill = read_key(cg, CG_MEMORY, "memory.events", "oom_kill");
+    } else {
+        s->memory_current = read_number(cg, CG_MEMORY, "memory.usage_in_bytes");
+        s->memory_peak =
+            read_number(cg, CG_MEMORY, "memory.max_usage_in_bytes");
+        s->memory_max = read_number(cg, CG_MEMORY, "memory.limit_in_bytes");
+        if (s->memory_max >= (1LL << 62)) /* v1 spells "no limit" so */
+            s->memory_max = UNLIMITED;
+        s->oom = -1; /* v1 counts no OOM events, only kills */
+        s->oom_kill = read_key(cg, CG_MEMORY, "memory.oom_control", "oom_kill");
+    }
+
+    if (cg->v2_dir[0]) {
+        /* cpu.stat is in v2's core: there even without the cpu controller. */
+        struct cgroup core = *cg;
+
+        core.version[CG_CPU] = 2;
+        snprintf(core.dir[CG_CPU], sizeof(core.dir[CG_CPU]), "%s", cg->v2_dir);
+        s->cpu_usage_usec = read_key(&core, CG_CPU, "cpu.stat", "usage_usec");
+        s->cpu_nr_periods = read_key(&core, CG_CPU, "cpu.stat", "nr_periods");
+        s->cpu_nr_throttled =
+            read_key(&core, CG_CPU, "cpu.stat", "nr_throttled");
+        s->cpu_throttled_usec =
+            read_key(&core, CG_CPU, "cpu.stat", "throttled_usec");
+    }
+    if (cg->version[CG_CPU] == 1) {
+        value = read_number(cg, CG_CPUACCT, "cpuacct.usage"); /* ns */
+        s->cpu_usage_usec = value < 0 ? -1 : value / 1000;
+        s->cpu_nr_periods = read_key(cg, CG_CPU, "cpu.stat", "nr_periods");
+        s->cpu_nr_throttled = read_key(cg, CG_CPU, "cpu.stat", "nr_throttled");
+        value = read_key(cg, CG_CPU, "cpu.stat", "throttled_time"); /* ns */
+        s->cpu_throttled_usec = value < 0 ? -1 : value / 1000;
+    }
+
+    s->pids_current = read_number(cg, CG_PIDS, "pids.current");
+    s->pids_max = read_number(cg, CG_PIDS, "pids.max");
+    s->pids_denied = read_key(cg, CG_PIDS, "pids.events", "max");
+    s->io_read_bytes = sum_io(cg, "Read");
+    s->io_write_bytes = sum_io(cg, "Write");
+    return 0;
+}
+
+/* --- removing ----------------------------------------------------------------
+ */
+
+static void kill_process(pid_t pid)
+{
+    trace("kill(%d, SIGKILL)", (int)pid);
+    kill(pid, SIGKILL);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+    nanosleep(&t, NULL);
+}
+
+/* v1 has no cgroup.kill. Killing PIDs one by one races with fork: a
+ * process may fork after we read the list. Frozen, nobody forks; then
+ * kill every one, and thaw so the kills are delivered. */
+static int kill_v1(const struct cgroup *cg)
+{
+    char state_path[PATH_MAX + 32], state[32];
+    const char *dir = cg->dir[CG_FREEZER];
+
+    if (!cg->version[CG_FREEZER]) {
+        /* No freezer: repeat until a pass finds nobody. */
+        const char *dirs[CG_COUNT + 1];
+        int count = distinct_dirs(cg, dirs);
+
+        for (int round = 0; round < 100; round++) {
+            int found = 0;
+            for (int i = 0; i < count; i++)
+                found += for_each_process(dirs[i], kill_process);
+            if (!found)
+                return 0;
+            sleep_ms(10);
+        }
+        return error_msg("processes in %s keep appearing", cg->name);
+    }
+    snprintf(state_path, sizeof(state_path), "%s/freezer.state", dir);
+    if (write_file(state_path, "FROZEN") < 0)
+        return error_errno("freeze %s: write %s", cg->name, state_path);
+    for (int i = 0; i < 200; i++) { /* FREEZING, then FROZEN: up to 2 s */
+        if (read_first_line(state_path, state, sizeof(state)) >= 0 &&
+            strcmp(state, "FROZEN") == 0)
+            break;
+        sleep_ms(10);
+    }
+    for_each_process(dir, kill_process);
+    if (write_file(state_path, "THAWED") < 0)
+        return error_errno("thaw %s: write %s", cg->name, state_path);
+    return 0;
+}
+
+static int kill_all(const struct cgroup *cg)
+{
+    char path[PATH_MAX + 32];
+
+    if (cg->v2_dir[0]) {
+        /* Linux 5.14: one write kills the whole subtree, race-free. */
+        snprintf(path, sizeof(path), "%s/cgroup.kill", cg->v2_dir);
+        if (access(path, F_OK) == 0) {
+            if (write_file(path, "1") < 0)
+                return error_errno("write %s", path);
+        } else {
+            snprintf(path, sizeof(path), "%s/cgroup.freeze", cg->v2_dir);
+            write_file(path, "1");
+            for_each_process(cg->v2_dir, kill_process);
+            write_file(path, "0");
+        }
+    }
+    for (int c = 0; c < CG_COUNT; c++)
+        if (cg->version[c] == 1)
+            return kill_v1(cg);
+    return 0;
+}
+
+/* rmdir DIR after its child cgroups (made by the processes inside). */
+static int remove_tree(const char *dir)
+{
+    char path[PATH_MAX + 32];
+    struct dirent *entry;
+    DIR *d = opendir(dir);
+
+    if (d) {
+        while ((entry = readdir(d)))
+            if (entry->d_type == DT_DIR && entry->d_name[0] != '.') {
+                snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+                remove_tree(path);
+            }
+        closedir(d);
+    }
+    trace("rmdir %s", dir);
+    /* A killed process leaves its cgroup a moment after the signal:
+     * EBUSY until then. Wait up to 5 s. */
+    for (int i = 0; i < 500; i++) {
+        if (rmdir(dir) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY)
+            break;
+        sleep_ms(10);
+    }
+    return error_errno("rmdir %s", dir);
+}
+
+int cgroup_destroy(struct cgroup *cg)
+{
+    const char *dirs[CG_COUNT + 1];
+    int count = distinct_dirs(cg, dirs), rc = 0;
+
+    if (kill_all(cg) < 0)
+        rc = -1;
+    for (int i = 0; i < count; i++) {
+        if (remove_tree(dirs[i]) < 0) {
+            rc = -1;
+            continue;
+        }
+        if (i > 0 || !cg->v2_dir[0])
+            remove_parent_if_empty(dirs[i]);
+    }
+    if (cg->v2_dir[0] && cg->v2_parent_is_ours && rmdir(cg->v2_parent) == 0)
+        trace("rmdir %s  (empty now)", cg->v2_parent);
+    return rc;
+}

@@ -1,0 +1,134 @@
+/* 05-cgroups/cgroup.h - make a cgroup, limit it, put processes in it,
+ * read what they used, and remove it; on cgroup v2, v1 and hybrid hosts.
+ *
+ * A ctlab cgroup is one name, ctlab/NAME, made in every hierarchy it
+ * needs: on a v2 host one directory, /sys/fs/cgroup/ctlab/NAME; on a v1
+ * host one per controller, /sys/fs/cgroup/memory/ctlab/NAME and so on; on
+ * a hybrid host each controller where it is usable, v2 first. cgctl
+ * (this chapter) and minictr (chapter 10) both use it.
+ *
+ * Every function reports its own error and returns -1 (errno kept).
+ */
+#ifndef CTLAB_CGROUP_H
+#define CTLAB_CGROUP_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The controllers ctlab limits or reads. cpuacct and freezer exist only on
+ * v1 (v2 counts CPU time and freezes in its core). */
+enum controller {
+    CG_MEMORY,
+    CG_CPU,
+    CG_PIDS,
+    CG_IO, /* "io" on v2, "blkio" on v1 */
+    CG_CPUACCT,
+    CG_FREEZER,
+    CG_COUNT
+};
+
+/* Path sizes: mount points are short (/sys/fs/cgroup/memory); a
+ * --parent may be long, up to CG_PARENT_MAX - 1 bytes. */
+#define CG_MOUNT_MAX  512
+#define CG_PARENT_MAX 1024
+#define CG_DIR_MAX    1200
+
+/* What this machine has: found by reading /proc/self/mountinfo. */
+struct cgroup_host {
+    char v2_mount[CG_MOUNT_MAX];           /* "" when no cgroup2 is mounted */
+    char v2_controllers[256];              /* its root's cgroup.controllers */
+    char v1_mount[CG_COUNT][CG_MOUNT_MAX]; /* "" when not mounted on v1 */
+    const char *mode;                      /* "v2", "v1", "hybrid" or "none" */
+};
+
+/* One ctlab cgroup. dir[c] is where controller c lives for it (the same v2
+ * directory for every v2 controller), "" when not used. */
+struct cgroup {
+    char name[64];
+    int version[CG_COUNT]; /* 1 or 2; 0: not used */
+    char dir[CG_COUNT][CG_DIR_MAX];
+    char v2_dir[CG_DIR_MAX];       /* "" when no controller is on v2 */
+    char v2_parent[CG_PARENT_MAX]; /* .../ctlab, or --parent */
+    int v2_parent_is_ours;         /* ctlab's own parent, not a --parent */
+    int v2_created_parent;         /* we made v2_parent just now */
+};
+
+/* Limits; a field that is 0 (or has_* 0) is not set. */
+struct cgroup_limits {
+    uint64_t memory;      /* bytes */
+    uint64_t memory_swap; /* memory + swap, bytes (docker's --memory-swap) */
+    int has_cpu_max;
+    long long cpu_quota;      /* microseconds per period; -1: no limit */
+    unsigned long cpu_period; /* microseconds */
+    unsigned long cpu_weight; /* 1..10000 (v2 cpu.weight) */
+    unsigned long pids;
+    char io_device[32]; /* "MAJ:MIN"; "" when no --io-max */
+    unsigned long long io_rbps, io_wbps, io_riops, io_wiops; /* 0: none */
+};
+
+/* What the processes used, with the same names on v1 and v2. -1: the
+ * kernel does not report it here. */
+struct cgroup_stats {
+    long long memory_current, memory_peak, memory_max;
+    long long oom, oom_kill;
+    long long cpu_usage_usec, cpu_nr_periods, cpu_nr_throttled,
+        cpu_throttled_usec;
+    long long pids_current, pids_max, pids_denied;
+    long long io_read_bytes, io_write_bytes;
+};
+
+/* Read the mount table: which hierarchies exist, and where. */
+int cgroup_host_detect(struct cgroup_host *host);
+
+/* "memory" or, on v1, "blkio" for CG_IO. */
+const char *controller_name(enum controller c, int version);
+
+/* A cgroup name: 1-63 bytes, letters, digits, '.', '-', '_', not "." or
+ * "..". */
+int cgroup_check_name(const char *name);
+
+/* Parse one limit option of cgctl or minictr ("--memory", "64m") into
+ * LIMITS. Prints one clear line and returns -1 on bad input. */
+int cgroup_limit_from_option(const char *option, const char *value,
+                             struct cgroup_limits *limits);
+
+/* Decide where each controller goes for cgroup NAME (no directory is
+ * made). PARENT: a delegated v2 directory, or NULL for ctlab's default.
+ * WANTED: a bit per controller the limits need; those must be usable. */
+int cgroup_plan(const struct cgroup_host *host, const char *name,
+                const char *parent, const struct cgroup_limits *limits,
+                struct cgroup *cg);
+
+/* True when the cgroup's directories exist (every one of them). */
+int cgroup_exists(const struct cgroup *cg);
+
+/* mkdir each directory (enabling controllers in the v2 parents'
+ * cgroup.subtree_control first). On failure, removes what it made. */
+int cgroup_create(struct cgroup *cg);
+
+/* Write the limits into the kernel's files, translated for each version. */
+int cgroup_set_limits(const struct cgroup *cg,
+                      const struct cgroup_limits *limits);
+
+/* Move process PID (0: the caller) into the cgroup, in every hierarchy. */
+int cgroup_attach(const struct cgroup *cg, pid_t pid);
+
+/* Start a child already inside the cgroup, before its first instruction:
+ * on v2 clone3(CLONE_INTO_CGROUP); the child then joins the v1
+ * hierarchies itself. Returns like fork(). EXTRA_FLAGS: more clone flags
+ * (CLONE_NEWCGROUP is not one of them: unshare it in the child after). */
+pid_t cgroup_clone_into(const struct cgroup *cg, unsigned long extra_flags);
+
+/* Read usage and events. */
+int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *stats);
+
+/* Kill every process in it (cgroup.kill on v2; on v1 freeze, kill, thaw),
+ * wait for them to go (bounded), and remove the directories, and the ctlab
+ * parents when they are empty. */
+int cgroup_destroy(struct cgroup *cg);
+
+/* PIDs now in the cgroup (from the first hierarchy): count, or -1. */
+int cgroup_count_processes(const struct cgroup *cg);
+
+#endif

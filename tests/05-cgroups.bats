@@ -1,0 +1,379 @@
+#!/usr/bin/env bats
+# Chapter 05: cgroups. Limits are read back from the kernel's own files,
+# found from the mount table (not from cgctl), and then triggered: the OOM
+# kill happens, fork fails with EAGAIN, the CPU is throttled. The tests run
+# on whichever backend this host gives each controller (v1 on a hybrid
+# host, v2 on a pure v2 one); tests/06 of the VM harness runs them on v2.
+# Only cgroups named ctlab* under a ctlab/ directory are ever touched.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+    load test_helper/common
+    requires cgroup
+    before_cgroups=$(host_cgroups)
+}
+
+teardown() {
+    remove_ctlab_cgroups
+    cleanup_test
+    # Nobody else's cgroup was created, removed or left behind.
+    assert_equal "$(host_cgroups)" "$before_cgroups"
+}
+
+# --- helpers: the kernel's files, found without cgctl ---------------------------
+
+# The mount point of the cgroup2 filesystem, or nothing.
+v2_mount() {
+    awk -F' - ' '{split($1, a, " "); split($2, b, " ");
+                  if (b[1] == "cgroup2") {print a[5]; exit}}' /proc/self/mountinfo
+}
+
+# The mount point of the v1 hierarchy holding controller $1, or nothing.
+v1_mount() {
+    awk -F' - ' -v c="$1" '{split($1, a, " "); split($2, b, " ");
+                  if (b[1] == "cgroup" && ("," b[3] ",") ~ ("," c ",")) {print a[5]; exit}}' /proc/self/mountinfo
+}
+
+# 2 or 1: where controller $1 (v2 name) is usable; v2 wins, as in cgctl.
+version_of() {
+    local v2
+    v2=$(v2_mount)
+    if [ -n "$v2" ] && grep -qw "$1" "$v2/cgroup.controllers"; then
+        echo 2
+    else
+        echo 1
+    fi
+}
+
+# The kernel's file for cgroup $1: controller $2, file $3 on v2, $4 on v1.
+kfile() {
+    local v1name=$2
+    [ "$2" = io ] && v1name=blkio
+    if [ "$(version_of "$2")" = 2 ]; then
+        echo "$(v2_mount)/ctlab/$1/$3"
+    else
+        echo "$(v1_mount "$v1name")/ctlab/$1/$4"
+    fi
+}
+
+kread() {
+    cat "$(kfile "$@")"
+}
+
+# Every cgroup directory on the host except ctlab's: before == after.
+host_cgroups() {
+    find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null |
+        grep -v -e '/ctlab$' -e '/ctlab/' -e '/ctlab-' | sort
+}
+
+# Kill what is in any ctlab/ cgroup and remove them, deepest first.
+remove_ctlab_cgroups() {
+    local dir pid
+    for dir in $(find /sys/fs/cgroup -depth -type d -path '*/ctlab*' 2>/dev/null); do
+        for pid in $(cat "$dir/cgroup.procs" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+    done
+    for dir in $(find /sys/fs/cgroup -depth -type d -path '*/ctlab*' 2>/dev/null); do
+        wait_until 5 rmdir_done "$dir" || true
+    done
+}
+
+rmdir_done() {
+    rmdir "$1" 2>/dev/null || [ ! -d "$1" ]
+}
+
+no_ctlab_cgroups() {
+    [ -z "$(find /sys/fs/cgroup -type d -path '*/ctlab*' 2>/dev/null)" ]
+}
+
+# The value of a stat line of `cgctl stat NAME`.
+stat_of() {
+    cgctl stat "$1" | awk -v k="$2" '$1 == k {print $2}'
+}
+
+# --- info ---------------------------------------------------------------------
+
+@test "info reports the cgroup mode the mount table shows" {
+    local v1 v2 mode
+    v1=$(awk -F' - ' '$2 ~ /^cgroup / && $2 ~ /(memory|cpu|pids)/' /proc/self/mountinfo | wc -l)
+    v2=$(v2_mount)
+    if [ -n "$v2" ] && [ "$v1" -gt 0 ]; then mode=hybrid
+    elif [ -n "$v2" ]; then mode=v2
+    else mode=v1; fi
+    run -0 cgctl info
+    assert_line "mode: $mode"
+    assert_line --regexp "^  memory +v$(version_of memory) "
+    assert_line --regexp "^  pids +v$(version_of pids) "
+    # The caller's own cgroup, as the kernel reports it.
+    assert_line "  $(head -1 /proc/self/cgroup)"
+}
+
+# --- limits read back -----------------------------------------------------------
+
+@test "limits read back from the kernel's files match the request, whatever the spelling" {
+    run -0 cgctl create ctlab-a --memory 64m --cpus 0.5 --pids 20 --cpu-weight 100
+    assert_output ""
+    assert_equal "$(kread ctlab-a memory memory.max memory.limit_in_bytes)" 67108864
+    assert_equal "$(kread ctlab-a pids pids.max pids.max)" 20
+    if [ "$(version_of cpu)" = 2 ]; then
+        assert_equal "$(kread ctlab-a cpu cpu.max x)" "50000 100000"
+        assert_equal "$(kread ctlab-a cpu cpu.weight x)" 100
+    else
+        assert_equal "$(kread ctlab-a cpu x cpu.cfs_quota_us)" 50000
+        assert_equal "$(kread ctlab-a cpu x cpu.cfs_period_us)" 100000
+        # weight 1..10000 -> shares 2..262144, as runc converts it
+        assert_equal "$(kread ctlab-a cpu x cpu.shares)" $((2 + (99 * 262142) / 9999))
+    fi
+    # Swap off: v2 swap.max 0; v1 memory+swap = memory.
+    swapfile=$(kfile ctlab-a memory memory.swap.max memory.memsw.limit_in_bytes)
+    if [ -f "$swapfile" ]; then
+        if [ "$(version_of memory)" = 2 ]; then expected=0; else expected=67108864; fi
+        assert_equal "$(cat "$swapfile")" "$expected"
+    fi
+    # The same limits in other spellings.
+    run -0 cgctl set ctlab-a --memory 67108864 --cpu-max "25000 50000" --pids 7
+    assert_equal "$(kread ctlab-a memory memory.max memory.limit_in_bytes)" 67108864
+    assert_equal "$(kread ctlab-a pids pids.max pids.max)" 7
+    if [ "$(version_of cpu)" = 2 ]; then
+        assert_equal "$(kread ctlab-a cpu cpu.max x)" "25000 50000"
+    else
+        assert_equal "$(kread ctlab-a cpu x cpu.cfs_quota_us)/$(kread ctlab-a cpu x cpu.cfs_period_us)" 25000/50000
+    fi
+    run -0 cgctl set ctlab-a --memory 64MiB
+    assert_equal "$(kread ctlab-a memory memory.max memory.limit_in_bytes)" 67108864
+}
+
+@test "set raises memory above the old memory+swap limit (v1 wants memsw first)" {
+    cgctl create ctlab-a --memory 32m
+    run -0 cgctl set ctlab-a --memory 128m
+    assert_equal "$(kread ctlab-a memory memory.max memory.limit_in_bytes)" 134217728
+    run -0 cgctl set ctlab-a --memory 96m --memory-swap 160m
+    assert_equal "$(kread ctlab-a memory memory.max memory.limit_in_bytes)" 100663296
+    swapfile=$(kfile ctlab-a memory memory.swap.max memory.memsw.limit_in_bytes)
+    if [ -f "$swapfile" ]; then
+        if [ "$(version_of memory)" = 2 ]; then expected=67108864; else expected=167772160; fi
+        assert_equal "$(cat "$swapfile")" "$expected"
+    fi
+}
+
+@test "io-max: bytes and operations per second on a block device, by path or MAJ:MIN" {
+    disk=$(lsblk -dno NAME,MAJ:MIN,TYPE | awk '$3 == "disk" {print $1, $2; exit}')
+    [ -n "$disk" ] || skip "no block device here"
+    read -r name majmin <<<"$disk"
+    run -0 cgctl create ctlab-a --io-max "/dev/$name rbps=1048576 wiops=100"
+    if [ "$(version_of io)" = 2 ]; then
+        run -0 cat "$(kfile ctlab-a io io.max x)"
+        assert_output --regexp "^$majmin rbps=1048576 wbps=max riops=max wiops=100$"
+    else
+        assert_equal "$(kread ctlab-a io x blkio.throttle.read_bps_device)" "$majmin 1048576"
+        assert_equal "$(kread ctlab-a io x blkio.throttle.write_iops_device)" "$majmin 100"
+    fi
+    run -0 cgctl set ctlab-a --io-max "$majmin wbps=2097152"
+}
+
+# --- the limits, triggered --------------------------------------------------------
+
+@test "memory: 256 MiB under --memory 32m is OOM-killed (137), and stat counts the kill" {
+    cgctl create ctlab-m --memory 32m
+    run -137 cgctl run --name ctlab-m -- "$PROBE" memhog 256
+    refute_output --partial touched
+    [ "$(stat_of ctlab-m memory.oom_kill)" -ge 1 ]
+    [ "$(stat_of ctlab-m memory.peak)" -le $((32 << 20)) ]
+}
+
+@test "memory: the same 256 MiB under --memory 512m completes" {
+    run -0 cgctl run --memory 512m -- "$PROBE" memhog 256
+    assert_output "touched 256 MiB"
+}
+
+@test "pids: a fork loop under --pids 10 never has more than 10 tasks and sees EAGAIN" {
+    cgctl create ctlab-p --pids 10
+    run -0 cgctl run --name ctlab-p -- "$PROBE" forkbomb 100
+    # The probe itself is one task: 9 children make 10.
+    assert_output "forked 9, then EAGAIN"
+    [ "$(stat_of ctlab-p pids.denied)" -ge 1 ]
+    # Without the limit, the same loop makes all 100.
+    run -0 cgctl run -- "$PROBE" forkbomb 100
+    assert_output "forked 100"
+}
+
+@test "cpu: 2 s of spinning under --cpus 0.2 gets 0.4 CPU-seconds (±30%), and is throttled" {
+    cgctl create ctlab-c --cpus 0.2
+    run -0 cgctl run --name ctlab-c -- "$PROBE" cpuburn 2
+    cpu=$(awk '{print $2}' <<<"$output")
+    awk -v c="$cpu" 'BEGIN {exit !(c >= 0.28 && c <= 0.52)}' || fail "used $cpu CPU-seconds"
+    [ "$(stat_of ctlab-c cpu.nr_throttled)" -gt 0 ]
+    [ "$(stat_of ctlab-c cpu.throttled_usec)" -gt 0 ]
+    # Without the limit the same loop gets far more.
+    run -0 cgctl run -- "$PROBE" cpuburn 1
+    cpu=$(awk '{print $2}' <<<"$output")
+    awk -v c="$cpu" 'BEGIN {exit !(c >= 0.7)}' || fail "unlimited: only $cpu CPU-seconds"
+}
+
+# --- where the process is -----------------------------------------------------------
+
+@test "the child is in the cgroup before its first instruction" {
+    run -0 cgctl run --name ctlab-r --memory 64m -- "$PROBE" cgroup
+    if [ "$(version_of memory)" = 2 ]; then
+        assert_line "0::/ctlab/ctlab-r"
+    else
+        assert_line --regexp "^[0-9]+:memory:/ctlab/ctlab-r$"
+        assert_line --regexp "^[0-9]+:pids:/ctlab/ctlab-r$"
+    fi
+    # ... and the cgroup it made is gone after.
+    no_ctlab_cgroups
+}
+
+@test "attach moves a running process; stat counts it" {
+    cgctl create ctlab-a
+    start_background "$BATS_TEST_TMPDIR/out" "$PROBE" sleep 30
+    run -0 cgctl attach ctlab-a "$BG_PID"
+    if [ "$(version_of pids)" = 2 ]; then
+        grep -qx "0::/ctlab/ctlab-a" "/proc/$BG_PID/cgroup"
+    else
+        grep -qE "^[0-9]+:pids:/ctlab/ctlab-a$" "/proc/$BG_PID/cgroup"
+    fi
+    assert_equal "$(stat_of ctlab-a pids.current)" 1
+    grep -qx "$BG_PID" "$(kfile ctlab-a pids cgroup.procs cgroup.procs)"
+}
+
+@test "delete with live processes kills them and removes every directory" {
+    cgctl create ctlab-d --pids 50
+    start_background "$BATS_TEST_TMPDIR/out" cgctl run --name ctlab-d -- "$PROBE" spawn 5 60
+    wait_until 5 test -s "$BATS_TEST_TMPDIR/out"
+    wait_until 5 test "$(stat_of ctlab-d pids.current)" = 6
+    pids=$(cat "$(kfile ctlab-d pids cgroup.procs cgroup.procs)")
+    run -0 cgctl delete ctlab-d
+    for pid in $pids; do
+        wait_until 5 process_gone "$pid"
+    done
+    no_ctlab_cgroups
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 137 # the command cgctl run waited for was killed
+}
+
+@test "cgroupns: /proc/self/cgroup inside shows the root; the host sees the full path" {
+    run -0 cgctl run --name ctlab-n --cgroupns -- "$PROBE" cgroup
+    if [ "$(version_of memory)" = 2 ]; then
+        assert_line "0::/"
+    else
+        assert_line --regexp "^[0-9]+:memory:/$"
+    fi
+    refute_output --partial ctlab-n
+    # Without --cgroupns the same command sees where it really is.
+    run -0 cgctl run --name ctlab-n -- "$PROBE" cgroup
+    assert_output --partial /ctlab/ctlab-n
+    # And the cgroup namespace itself is a new one.
+    inside=$(cgctl run --cgroupns -- "$PROBE" ns cgroup)
+    refute [ "$inside" = "$("$PROBE" ns cgroup)" ]
+}
+
+@test "run passes the exit status through; SIGTERM reaches the command and the cgroup goes" {
+    run -3 cgctl run -- sh -c 'exit 3'
+    run -127 cgctl run -- ctlab-no-such-command
+    start_background "$BATS_TEST_TMPDIR/out" cgctl run --name ctlab-t -- "$PROBE" trap 42
+    wait_until 5 grep -q ready "$BATS_TEST_TMPDIR/out"
+    kill -TERM "$BG_PID"
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 42
+    no_ctlab_cgroups
+}
+
+@test "-v tells the story: every directory made and file written" {
+    run -0 --separate-stderr cgctl -v create ctlab-v --memory 64m --pids 5
+    lines=("${stderr_lines[@]}")
+    assert_line "[cgctl] mkdir $(dirname "$(kfile ctlab-v memory memory.max memory.limit_in_bytes)")"
+    assert_line "[cgctl] write $(kfile ctlab-v memory memory.max memory.limit_in_bytes) \"67108864\""
+    assert_line "[cgctl] write $(kfile ctlab-v pids pids.max pids.max) \"5\""
+    run -0 cgctl ls
+    assert_output ctlab-v
+}
+
+# --- bad input ----------------------------------------------------------------------
+
+@test "bad limits: one clear line, exit 2, no cgroup made" {
+    local case
+    while IFS='|' read -r option value message; do
+        run -2 cgctl create ctlab-b "$option" "$value"
+        assert_equal "${#lines[@]}" 1
+        assert_output "cgctl: $message"
+    done <<'EOF'
+--memory|10xb|--memory '10xb': not a size, like 64m, 1g or 67108864
+--memory|0|--memory 0: at least 1m (with less, nothing can start)
+--memory|-1|--memory '-1': not a size, like 64m, 1g or 67108864
+--cpus|-1|--cpus '-1': not a positive number of CPUs, like 0.5 or 2
+--cpus|abc|--cpus 'abc': not a positive number of CPUs, like 0.5 or 2
+--cpus|0|--cpus '0': not a positive number of CPUs, like 0.5 or 2
+--cpus|0.001|--cpus 0.001: too small (at least 0.01)
+--pids|0|--pids '0': want a number of tasks from 1 to 4194304
+--pids|many|--pids 'many': want a number of tasks from 1 to 4194304
+--cpu-weight|0|--cpu-weight '0': want 1..10000 (default 100)
+--cpu-max|50000|--cpu-max '50000': want "QUOTA PERIOD" in microseconds (QUOTA 1000.. or max, PERIOD 1000..1000000)
+--io-max|/etc/passwd rbps=1|--io-max: '/etc/passwd' is neither MAJ:MIN nor a block device
+EOF
+    run -2 cgctl create ctlab-b --cpus 100000
+    assert_output --regexp "^cgctl: --cpus 100000: this machine has [0-9]+ CPUs$"
+    no_ctlab_cgroups
+}
+
+@test "bad names, missing cgroups, bad commands: one clear line each, nothing made" {
+    for name in a/b .. . "" "x y"; do
+        run -1 cgctl create "$name"
+        assert_equal "${#lines[@]}" 1
+        assert_output --regexp "^cgctl: (cgroup name '.*' is not allowed|empty cgroup name)"
+    done
+    run -1 cgctl attach ctlab-missing $$
+    assert_output "cgctl: no cgroup 'ctlab-missing' (create it with: cgctl create ctlab-missing)"
+    run -1 cgctl delete ctlab-missing
+    assert_output --partial "no cgroup 'ctlab-missing'"
+    cgctl create ctlab-e
+    run -1 cgctl create ctlab-e
+    assert_output --regexp "^cgctl: cgroup 'ctlab-e' already exists \(/sys/fs/cgroup/.*ctlab/ctlab-e\)$"
+    run -2 cgctl attach ctlab-e notapid
+    assert_output "cgctl: attach: want a PID, got 'notapid'"
+    run -1 cgctl attach ctlab-e 4194000
+    assert_output "cgctl: attach: no process 4194000"
+    run -2 cgctl delete ctlab-e --memory 5m
+    assert_output "cgctl: delete takes no limits (see: cgctl --help)"
+    run -2 cgctl set ctlab-e
+    assert_output "cgctl: set: no limit given (see: cgctl --help)"
+    run -2 cgctl frob
+    assert_output "cgctl: unknown command 'frob' (see: cgctl --help)"
+    run -2 cgctl run
+    assert_output --partial "usage: cgctl run"
+    run -2 cgctl create ctlab-e2 --colour
+    assert_output "cgctl: unknown option or missing argument: '--colour' (see: cgctl --help)"
+    cgctl delete ctlab-e
+    no_ctlab_cgroups
+}
+
+@test "a controller that is not usable: a hint naming the file, nothing made" {
+    requires cgroup2fs
+    v2=$(v2_mount)
+    # A delegated-looking parent that hands no controller down: its
+    # subtree_control is empty, so its child has none.
+    mkdir "$v2/ctlab-deleg" "$v2/ctlab-deleg/leaf"
+    run -1 cgctl create ctlab-u --parent "$v2/ctlab-deleg/leaf" --memory 64m
+    assert_output "cgctl: controller \"memory\" is not available in $v2/ctlab-deleg/leaf/cgroup.controllers (it lists: nothing); on a v2 host enable it in the parent's cgroup.subtree_control, on a hybrid host it may be bound to a v1 hierarchy (see: make doctor)"
+    assert_file_not_exists "$v2/ctlab-deleg/leaf/ctlab-u"
+    # Without a limit that needs a controller, the same parent works.
+    run -0 cgctl create ctlab-u --parent "$v2/ctlab-deleg/leaf"
+    assert_file_exists "$v2/ctlab-deleg/leaf/ctlab-u/cgroup.procs"
+    run -0 cgctl delete ctlab-u --parent "$v2/ctlab-deleg/leaf"
+    assert_file_not_exists "$v2/ctlab-deleg/leaf/ctlab-u"
+    rmdir "$v2/ctlab-deleg/leaf" "$v2/ctlab-deleg"
+    run -1 cgctl create ctlab-u --parent /tmp
+    assert_output --regexp "^cgctl: --parent /tmp: not inside the cgroup2 hierarchy"
+}
+
+@test "without root: a clear 'needs root', exit 1, nothing made" {
+    requires setpriv
+    copy_for_unprivileged "$CTLAB_ROOT/05-cgroups/cgctl"
+    run -1 as_unprivileged "$BIN/cgctl" create ctlab-a --memory 64m
+    assert_output "cgctl: create needs root: cgroup directories belong to root unless a subtree was delegated to you (then use --parent); try: sudo cgctl create"
+    run -125 as_unprivileged "$BIN/cgctl" run -- true
+    run -0 as_unprivileged "$BIN/cgctl" info
+    no_ctlab_cgroups
+}
