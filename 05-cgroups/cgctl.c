@@ -376,9 +376,11 @@ static int parse_options(int argc, char **argv, int stop_at_command,
     return optind;
 }
 
-static int require_root(const char *command)
+/* Root, or a --parent subtree delegated to the caller (the kernel then
+ * decides, by the directory's owner). */
+static int require_root(const char *command, const struct options *opt)
 {
-    if (geteuid() == 0)
+    if (geteuid() == 0 || opt->parent)
         return 0;
     return error_msg("%s needs root: cgroup directories belong to root "
                      "unless a subtree was delegated to you (then use "
@@ -394,7 +396,7 @@ static int manage(const char *command, struct options *opt, char **args,
     unsigned long pid;
     char *end;
 
-    if (require_root(command) < 0 || find_cgroup(opt, &cg) < 0)
+    if (require_root(command, opt) < 0 || find_cgroup(opt, &cg) < 0)
         return 1;
     if (strcmp(command, "create") == 0) {
         if (cgroup_create(&cg) < 0)
@@ -484,7 +486,7 @@ int main(int argc, char **argv)
                      (int)getpid());
             opt.name = default_name;
         }
-        if (require_root("run") < 0)
+        if (require_root("run", &opt) < 0)
             return EXIT_TOOL_FAILED;
         return run_in_cgroup(&opt, argv + first);
     }
