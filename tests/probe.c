@@ -29,6 +29,13 @@
  *                             "forked K, then ERRNO-NAME" (or "forked N")
  *   probe cpuburn SECONDS     spin for SECONDS of wall time; print
  *                             "cpu_seconds X wall_seconds Y"
+ *   probe try-syscall NAME    make system call NAME with arguments that make
+ *                             it fail harmlessly when it gets through (a bad
+ *                             fd, pointer, flag or magic number); print the
+ *                             errno name ("EBADF"), or "ok". EPERM from a
+ *                             call that would otherwise fail otherwise is
+ *                             the filter's answer. "fork", "clone-newuser",
+ *                             "personality-noaslr": see try_syscall().
  *
  * Errors go to stderr with exit status 1; bad usage exits 2.
  */
@@ -431,13 +438,113 @@ static int cmd_cpuburn(const char *seconds_text)
     return 0;
 }
 
+/* Each call is made so that, let through, it fails without effect:
+ * root runs these unfiltered too, to show the errno the filter replaces. */
+static long try_syscall(const char *name)
+{
+    static char path[] = "/ctlab-no-such-path";
+    long bad = -1;
+
+    if (strcmp(name, "kexec_load") == 0)
+        return syscall(SYS_kexec_load, 0, 0, NULL, 0xdeadbeefUL); /* EINVAL */
+    if (strcmp(name, "kexec_file_load") == 0)
+        return syscall(SYS_kexec_file_load, bad, bad, 0, NULL, 0); /* EBADF */
+    if (strcmp(name, "init_module") == 0)
+        return syscall(SYS_init_module, NULL, 0, ""); /* EFAULT/ENOEXEC */
+    if (strcmp(name, "finit_module") == 0)
+        return syscall(SYS_finit_module, bad, "", 0); /* EBADF */
+    if (strcmp(name, "delete_module") == 0)
+        return syscall(SYS_delete_module, "ctlab_no_such_module", 0);
+    if (strcmp(name, "mount") == 0)
+        return syscall(SYS_mount, path, path, "ctlab-no-such-fs", 0, NULL);
+    if (strcmp(name, "umount2") == 0)
+        return syscall(SYS_umount2, path, 0); /* ENOENT */
+    if (strcmp(name, "pivot_root") == 0)
+        return syscall(SYS_pivot_root, path, path); /* ENOENT */
+    if (strcmp(name, "unshare") == 0)
+        return syscall(SYS_unshare, 0x1); /* not a CLONE_NEW* flag: EINVAL */
+    if (strcmp(name, "setns") == 0)
+        return syscall(SYS_setns, bad, 0); /* EBADF */
+    if (strcmp(name, "clone3") == 0)
+        return syscall(SYS_clone3, NULL, 0); /* EINVAL */
+    if (strcmp(name, "keyctl") == 0)
+        return syscall(SYS_keyctl, 0xdead, 0, 0, 0, 0); /* EOPNOTSUPP */
+    if (strcmp(name, "add_key") == 0)
+        return syscall(SYS_add_key, NULL, NULL, NULL, 0, 0); /* EFAULT */
+    if (strcmp(name, "request_key") == 0)
+        return syscall(SYS_request_key, NULL, NULL, NULL, 0); /* EFAULT */
+    if (strcmp(name, "bpf") == 0)
+        return syscall(SYS_bpf, 0xdead, NULL, 0); /* EINVAL */
+    if (strcmp(name, "perf_event_open") == 0)
+        return syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0); /* EFAULT */
+    if (strcmp(name, "ptrace") == 0)
+        return syscall(SYS_ptrace, 0xdead, 0, NULL, NULL); /* EIO/ESRCH */
+    if (strcmp(name, "process_vm_readv") == 0)
+        return syscall(SYS_process_vm_readv, 0, NULL, 0, NULL, 0, 0);
+    if (strcmp(name, "process_vm_writev") == 0)
+        return syscall(SYS_process_vm_writev, 0, NULL, 0, NULL, 0, 0);
+    if (strcmp(name, "open_by_handle_at") == 0)
+        return syscall(SYS_open_by_handle_at, bad, NULL, 0); /* EBADF */
+    if (strcmp(name, "reboot") == 0)
+        return syscall(SYS_reboot, 0, 0, 0, NULL); /* bad magic: EINVAL */
+    if (strcmp(name, "swapon") == 0)
+        return syscall(SYS_swapon, path, 0); /* ENOENT */
+    if (strcmp(name, "swapoff") == 0)
+        return syscall(SYS_swapoff, path); /* ENOENT */
+    if (strcmp(name, "acct") == 0)
+        return syscall(SYS_acct, path); /* ENOENT (never NULL: that is "off") */
+    if (strcmp(name, "quotactl") == 0)
+        return syscall(SYS_quotactl, 0, path, 0, NULL); /* EINVAL/ENOENT */
+    if (strcmp(name, "settimeofday") == 0)
+        return syscall(SYS_settimeofday, (void *)1, NULL); /* EFAULT */
+    if (strcmp(name, "clock_settime") == 0)
+        return syscall(SYS_clock_settime, 0xdead, NULL); /* EINVAL */
+    if (strcmp(name, "userfaultfd") == 0)
+        return syscall(SYS_userfaultfd, 0xdead); /* EINVAL */
+    if (strcmp(name, "io_uring_setup") == 0)
+        return syscall(SYS_io_uring_setup, 0, NULL); /* EINVAL/EFAULT */
+    if (strcmp(name, "io_uring_enter") == 0)
+        return syscall(SYS_io_uring_enter, bad, 0, 0, 0, NULL, 0); /* EBADF */
+    if (strcmp(name, "io_uring_register") == 0)
+        return syscall(SYS_io_uring_register, bad, 0, NULL, 0); /* EBADF */
+    if (strcmp(name, "personality-noaslr") == 0) /* ADDR_NO_RANDOMIZE */
+        return syscall(SYS_personality, 0x0040000);
+    if (strcmp(name, "personality") == 0) /* PER_LINUX: changes nothing */
+        return syscall(SYS_personality, 0);
+    if (strcmp(name, "clone-newuser") == 0 || strcmp(name, "fork") == 0) {
+        /* A real child: in a new user namespace, or plain. */
+        int status;
+        long pid =
+            syscall(SYS_clone, (name[0] == 'c' ? 0x10000000L : 0) | SIGCHLD,
+                    NULL, NULL, NULL, 0);
+        if (pid == 0)
+            _exit(0);
+        if (pid > 0)
+            waitpid((pid_t)pid, &status, 0);
+        return pid < 0 ? -1 : 0;
+    }
+    if (strcmp(name, "getpid") == 0)
+        return syscall(SYS_getpid) > 0 ? 0 : -1;
+    errno = ENOSYS;
+    fprintf(stderr, "probe: try-syscall: no recipe for '%s'\n", name);
+    exit(2);
+}
+
+static int cmd_try_syscall(const char *name)
+{
+    long rc = try_syscall(name);
+
+    printf("%s\n", rc < 0 ? strerrorname_np(errno) : "ok");
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: probe pid | ps | ns TYPE | status FIELD | orphan "
                     "| trap CODE | sleep S | spawn N S | exit CODE | "
                     "deny-userns CMD... | no-ns HEX CMD... | clock NAME | "
                     "mq-create|mq-exists|mq-unlink NAME | cgroup | memhog MIB "
-                    "| forkbomb N | cpuburn SECONDS\n");
+                    "| forkbomb N | cpuburn SECONDS | try-syscall NAME\n");
     return 2;
 }
 
@@ -481,5 +588,7 @@ int main(int argc, char **argv)
         return cmd_forkbomb(argv[2]);
     if (strcmp(cmd, "cpuburn") == 0 && nargs == 1)
         return cmd_cpuburn(argv[2]);
+    if (strcmp(cmd, "try-syscall") == 0 && nargs == 1)
+        return cmd_try_syscall(argv[2]);
     return usage();
 }
