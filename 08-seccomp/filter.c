@@ -103,18 +103,18 @@ static int parse_condition(const char *word, struct scmp_arg_cmp *cmp)
 {
     unsigned arg;
     char op[3] = "";
-    unsigned long long value;
+    long long value; /* %lli: decimal, 0x hex or 0 octal */
     int used = 0;
 
     if (sscanf(word, "arg%u%2[&=!]%lli%n", &arg, op, &value, &used) != 3 ||
         word[used] != '\0' || arg > 5)
         return -1;
     cmp->arg = arg;
-    cmp->datum_a = value;
+    cmp->datum_a = (scmp_datum_t)value;
     cmp->datum_b = 0;
     if (strcmp(op, "&") == 0) {
         cmp->op = SCMP_CMP_MASKED_EQ; /* (arg & MASK) == MASK */
-        cmp->datum_b = value;
+        cmp->datum_b = (scmp_datum_t)value;
     } else if (strcmp(op, "==") == 0) {
         cmp->op = SCMP_CMP_EQ;
     } else if (strcmp(op, "!=") == 0) {
