@@ -38,6 +38,7 @@ struct options {
     int dump;              /* --dump */
     int strict_demo;       /* --strict-demo */
     const char *learn_out; /* --learn FILE */
+    int show_default;      /* --show-default */
     enum unknown_names unknown;
 };
 
@@ -97,6 +98,7 @@ static void usage(FILE *out)
             "  --learn FILE     run CMD traced; write the calls it made as "
             "an allowlist\n"
             "  --strict-demo    show SECCOMP_MODE_STRICT and its SIGKILL\n"
+            "  --show-default   print the default profile's text\n"
             "  -v               trace every step\n"
             "  -h, --help       show this help\n",
             program_name, program_name, program_name);
@@ -111,6 +113,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"strict-names", no_argument, NULL, 'S'},
         {"learn", required_argument, NULL, 'l'},
         {"strict-demo", no_argument, NULL, 's'},
+        {"show-default", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -137,6 +140,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 's':
             opt->strict_demo = 1;
             break;
+        case 'P':
+            opt->show_default = 1;
+            break;
         case 'v':
             trace_on = true;
             break;
@@ -147,6 +153,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
             return report_bad_option(argv);
         }
     }
+    if (opt->show_default)
+        return optind;
     if (opt->strict_demo + !!opt->learn_out +
             !!(opt->profile || opt->use_default) !=
         1)
@@ -171,6 +179,10 @@ int main(int argc, char **argv)
     if (first < 0)
         return EXIT_USAGE;
 
+    if (opt.show_default) {
+        fputs(default_profile, stdout); /* a start for your own profile */
+        return 0;
+    }
     if (opt.strict_demo)
         return strict_demo() < 0 ? 1 : 0;
     if (opt.learn_out)

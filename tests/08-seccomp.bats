@@ -129,6 +129,14 @@ EOF
     assert_line --partial 'action ALLOW;'
 }
 
+@test "--show-default prints the profile --default uses, and it loads as a file" {
+    run -0 seccomp-run --show-default
+    assert_line "default allow"
+    assert_line "deny clone3 ENOSYS"
+    seccomp-run --show-default >"$PROFILE"
+    assert_equal "$(seccomp-run --profile "$PROFILE" --dump)" "$(seccomp-run --default --dump)"
+}
+
 @test "--strict-demo: write works, anything else is SIGKILL" {
     run -0 seccomp-run --strict-demo
     assert_line "in strict mode: write() still works"
