@@ -29,6 +29,11 @@
  *                             "forked K, then ERRNO-NAME" (or "forked N")
  *   probe cpuburn SECONDS     spin for SECONDS of wall time; print
  *                             "cpu_seconds X wall_seconds Y"
+ *   probe bind PORT           bind a TCP socket to 127.0.0.1:PORT: "ok" or
+ *                             the errno name (ports < 1024 need
+ *                             CAP_NET_BIND_SERVICE)
+ *   probe raw-socket          open a raw ICMP socket (needs CAP_NET_RAW)
+ *   probe chown PATH UID      chown PATH to UID (another owner: CAP_CHOWN)
  *   probe try-syscall NAME    make system call NAME with arguments that make
  *                             it fail harmlessly when it gets through (a bad
  *                             fd, pointer, flag or magic number); print the
@@ -53,7 +58,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -530,6 +538,36 @@ static long try_syscall(const char *name)
     exit(2);
 }
 
+/* The capability checks, each a real call; the answer is "ok" or why not. */
+static int print_result(int rc)
+{
+    printf("%s\n", rc < 0 ? strerrorname_np(errno) : "ok");
+    return 0;
+}
+
+static int cmd_bind(const char *port)
+{
+    struct sockaddr_in address = {.sin_family = AF_INET,
+                                  .sin_port = htons((uint16_t)atoi(port)),
+                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    if (fd < 0)
+        return print_result(-1);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    return print_result(bind(fd, (struct sockaddr *)&address, sizeof(address)));
+}
+
+static int cmd_raw_socket(void)
+{
+    return print_result(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+}
+
+static int cmd_chown(const char *path, const char *uid)
+{
+    return print_result(chown(path, (uid_t)atoi(uid), (gid_t)-1));
+}
+
 static int cmd_try_syscall(const char *name)
 {
     long rc = try_syscall(name);
@@ -544,7 +582,8 @@ static int usage(void)
                     "| trap CODE | sleep S | spawn N S | exit CODE | "
                     "deny-userns CMD... | no-ns HEX CMD... | clock NAME | "
                     "mq-create|mq-exists|mq-unlink NAME | cgroup | memhog MIB "
-                    "| forkbomb N | cpuburn SECONDS | try-syscall NAME\n");
+                    "| forkbomb N | cpuburn SECONDS | try-syscall NAME | "
+                    "bind PORT | raw-socket | chown PATH UID\n");
     return 2;
 }
 
@@ -590,5 +629,11 @@ int main(int argc, char **argv)
         return cmd_cpuburn(argv[2]);
     if (strcmp(cmd, "try-syscall") == 0 && nargs == 1)
         return cmd_try_syscall(argv[2]);
+    if (strcmp(cmd, "bind") == 0 && nargs == 1)
+        return cmd_bind(argv[2]);
+    if (strcmp(cmd, "raw-socket") == 0 && nargs == 0)
+        return cmd_raw_socket();
+    if (strcmp(cmd, "chown") == 0 && nargs == 2)
+        return cmd_chown(argv[2], argv[3]);
     return usage();
 }

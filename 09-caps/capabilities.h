@@ -1,0 +1,51 @@
+/* 09-caps/capabilities.h - keep a chosen set of capabilities, drop the
+ * rest for good, and keep them across a switch to another user.
+ *
+ * caps (this chapter) and minictr (chapter 10) both use it.
+ */
+#ifndef CTLAB_CAPABILITIES_H
+#define CTLAB_CAPABILITIES_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A set of capabilities, bit N for capability number N (CAP_CHOWN = 0). */
+typedef uint64_t cap_mask;
+
+#define CAP_BIT(cap) ((cap_mask)1 << (cap))
+
+/* Docker's default: the 14 capabilities a container keeps unless told
+ * otherwise (moby's oci/caps/defaults.go). */
+extern const char *const docker_default_caps[];
+
+/* Every capability this kernel knows (/proc/sys/kernel/cap_last_cap). */
+cap_mask all_caps(void);
+
+/* This process's permitted set: all it can keep. Root's may lack some
+ * (a sandbox may have dropped them from the bounding set). */
+cap_mask cap_permitted_now(void);
+
+/* "NET_RAW", "cap_net_raw", "CAP_NET_RAW" to its number. Unknown: one
+ * line naming the closest names, and -1. OPTION names the flag. */
+int cap_parse(const char *option, const char *name);
+
+/* "cap_chown,cap_net_raw", or "(none)", into BUF. */
+const char *cap_mask_to_names(cap_mask mask, char *buf, size_t size);
+
+/* What to end up with. */
+struct cap_plan {
+    cap_mask keep;    /* permitted, effective and bounding */
+    cap_mask ambient; /* also inheritable; must be within keep */
+    int change_user;  /* switch to uid/gid below */
+    uid_t uid;
+    gid_t gid;
+    int no_new_privs;
+};
+
+/* Check the plan, then apply it to this process, in the order the kernel
+ * needs: bounding set, user switch (keeping permitted), permitted /
+ * effective / inheritable, ambient, no_new_privs. Call it just before
+ * execve. */
+int cap_apply(const struct cap_plan *plan);
+
+#endif
