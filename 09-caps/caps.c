@@ -117,8 +117,9 @@ static void usage(FILE *out)
             "       %s decode HEX\n"
             "       %s [-v] run [--drop CAP|ALL]... [--add CAP]... [--user "
             "UID[:GID]]\n"
-            "              [--ambient CAP]... [--no-new-privs] [--] CMD "
-            "[ARG...]\n"
+            "              [--ambient CAP]... [--no-new-privs] "
+            "[--docker-default]\n"
+            "              [--] CMD [ARG...]\n"
             "Show and drop Linux capabilities.\n"
             "\n"
             "  --drop CAP|ALL   remove from every set, bounding included\n"
@@ -129,6 +130,7 @@ static void usage(FILE *out)
             "  --ambient CAP    raise in the ambient set (must be kept)\n"
             "  --no-new-privs   setuid programs and file capabilities add "
             "nothing\n"
+            "  --docker-default keep only docker's 14 default capabilities\n"
             "  -v               trace every step\n"
             "CAP: a name as in capabilities(7), with or without CAP_ "
             "(NET_RAW).\n",
@@ -143,6 +145,7 @@ static int parse_run_options(int argc, char **argv, struct cap_plan *plan)
         {"user", required_argument, NULL, 'u'},
         {"ambient", required_argument, NULL, 'A'},
         {"no-new-privs", no_argument, NULL, 'n'},
+        {"docker-default", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -178,6 +181,11 @@ static int parse_run_options(int argc, char **argv, struct cap_plan *plan)
             break;
         case 'n':
             plan->no_new_privs = 1;
+            break;
+        case 'D': /* = --drop ALL --add each of docker's 14 */
+            dropped = all_caps();
+            for (const char *const *name = docker_default_caps; *name; name++)
+                added |= CAP_BIT(cap_parse("--docker-default", *name));
             break;
         case 'v':
             trace_on = true;

@@ -121,6 +121,21 @@ probe_for_nobody() {
     assert_line --regexp "^bounding +$(capsh --decode="$(cap_field self CapBnd)" | sed 's/^.*=//')$"
 }
 
+@test "--docker-default keeps exactly docker's 14 capabilities" {
+    run -0 caps run --docker-default -- "$PROBE" status CapEff
+    # chown dac_override fowner fsetid kill setgid setuid setpcap
+    # net_bind_service net_raw sys_chroot mknod audit_write setfcap
+    assert_output --regexp $'^CapEff:\t00000000a80425fb$'
+    assert_equal "$(capsh --decode=a80425fb | tr ',' '\n' | wc -l)" 14
+    run -0 caps run --docker-default -- "$PROBE" raw-socket
+    assert_output ok
+    # swapon checks CAP_SYS_ADMIN first, which is not among them.
+    run -0 caps run --docker-default -- "$PROBE" try-syscall swapon
+    assert_output EPERM
+    run -0 "$PROBE" try-syscall swapon
+    assert_output ENOENT
+}
+
 @test "decode prints what capsh --decode prints" {
     local hex
     for hex in 0x3000 0x400 0x0 0xa80425fb 1ffffffffff; do
