@@ -20,6 +20,11 @@ cap_field() {
     awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"
 }
 
+# True when process $1's CapEff is $2 (re-read on every call).
+effective_caps_are() {
+    [ "$(cap_field "$1" CapEff)" = "$2" ]
+}
+
 # A copy of the probe nobody can run, in $BIN.
 probe_for_nobody() {
     copy_for_unprivileged "$PROBE"
@@ -105,7 +110,7 @@ probe_for_nobody() {
 
 @test "caps show agrees with /proc/PID/status decoded by capsh" {
     start_background "$BATS_TEST_TMPDIR/out" caps run --drop ALL --add KILL --add NET_BIND_SERVICE --user nobody -- "$PROBE" sleep 30
-    wait_until 5 test "$(cap_field "$BG_PID" CapEff)" = 0000000000000420
+    wait_until 5 effective_caps_are "$BG_PID" 0000000000000420
     run -0 caps show "$BG_PID"
     local field label hex names
     for pair in CapInh:inheritable CapPrm:permitted CapEff:effective CapBnd:bounding CapAmb:ambient; do
