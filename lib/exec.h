@@ -6,4 +6,9 @@
  * say why and _exit() like a shell: 127 when not found, 126 otherwise. */
 __attribute__((noreturn)) void exec_command(char **command);
 
+/* Mark every file descriptor from 3 up close-on-exec (close_range(2),
+ * Linux 5.11; a loop on older kernels), so a command we start inherits
+ * only stdin, stdout and stderr, and no handle on the host's files. */
+int close_inherited_fds(void);
+
 #endif
