@@ -16,10 +16,12 @@ packages=(
     libseccomp-dev    # chapter 08, minictr
     libcap-dev        # chapter 09, minictr
     libmnl-dev        # chapter 02, minictr (rtnetlink)
+    libarchive-dev    # chapter 07 (image layers)
     bats bats-support bats-assert bats-file
     busybox-static    # the container rootfs (make rootfs)
     iproute2          # tests observe links and routes with ip
     jq                # tests read `ip -j` (JSON) output
+    attr              # getfattr: tests read overlayfs's xattrs
     util-linux        # unshare, nsenter, setpriv: tests compare with them
     procps            # ps, for the demos
     uidmap            # newuidmap/newgidmap (chapter 04, rootless minictr)
@@ -30,9 +32,9 @@ fi
 
 # Dnf and pacman spellings, printed on machines without apt.
 other_names="dnf: gcc make glibc-static pkgconf libseccomp-devel libcap-devel \
-libmnl-devel bats busybox iproute jq util-linux procps-ng shadow-utils
-pacman: base-devel libseccomp libcap libmnl bats bats-support bats-assert \
-bats-file busybox iproute2 jq util-linux procps-ng shadow"
+libmnl-devel libarchive-devel bats busybox iproute jq attr util-linux procps-ng shadow-utils
+pacman: base-devel libseccomp libcap libmnl libarchive bats bats-support bats-assert \
+bats-file busybox iproute2 jq attr util-linux procps-ng shadow"
 
 missing=()
 if ! command -v dpkg-query >/dev/null 2>&1; then
