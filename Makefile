@@ -4,6 +4,9 @@
 #   sudo make demo   install what is missing, build, make the rootfs, demo
 #   sudo make test   install what is missing, build, run the bats suite
 #   make test-01     one chapter's tests (also test-00: lib and doctor)
+#   sudo make test-vm  the suite on a pure cgroup v2 kernel in a qemu VM:
+#                    KERNEL=default|6.12, T=default (chapter 05 + a smoke
+#                    test of each chapter) or T=05 (one chapter, whole)
 #   make doctor      what this machine supports, OK / WARN / FAIL
 #   make rootfs      the busybox rootfs containers run in (./rootfs)
 #   make lint        clang-format check, cppcheck, build with -Werror
@@ -43,6 +46,13 @@ test: deps
 	@$(MAKE) --no-print-directory all rootfs
 	$(BATS) $(BATS_FLAGS) tests/*.bats
 
+KERNEL ?= default
+T      ?= default
+test-vm: deps
+	@scripts/deps.sh vm
+	@$(MAKE) --no-print-directory all rootfs
+	@tests/vm/run.sh $(KERNEL) $(T)
+
 test-%: deps
 	@$(MAKE) --no-print-directory all rootfs
 	$(BATS) $(BATS_FLAGS) tests/$*-*.bats
@@ -67,4 +77,4 @@ clean:
 	done
 	rm -rf $(ROOTFS) .build-flags
 
-.PHONY: all deps rootfs demo test doctor lint format clean
+.PHONY: all deps rootfs demo test test-vm doctor lint format clean

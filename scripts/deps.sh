@@ -7,6 +7,7 @@
 #
 #   scripts/deps.sh          build + test + demo packages
 #   scripts/deps.sh lint     also the lint tools (clang-format, cppcheck)
+#   scripts/deps.sh vm       also qemu, cpio and xz for make test-vm
 set -euo pipefail
 
 # Debian/Ubuntu package names. Later chapters append theirs here.
@@ -28,6 +29,9 @@ packages=(
 )
 if [ "${1:-}" = lint ]; then
     packages+=(clang-format cppcheck)
+fi
+if [ "${1:-}" = vm ]; then # make test-vm
+    packages+=(qemu-system-x86 cpio xz-utils)
 fi
 
 # Dnf and pacman spellings, printed on machines without apt.

@@ -289,6 +289,27 @@ stat_of() {
     assert_line "[cgctl] write $(kfile ctlab-v pids pids.max pids.max) \"5\""
     run -0 cgctl ls
     assert_output ctlab-v
+    # How the child gets in, and how the rest gets killed, per version.
+    run -0 --separate-stderr cgctl -v run --name ctlab-w --pids 5 -- true
+    lines=("${stderr_lines[@]}")
+    if [ "$(version_of pids)" = 2 ]; then
+        assert_line --regexp '^\[cgctl\] clone3\(CLONE_INTO_CGROUP, cgroup=/.*/ctlab/ctlab-w\) = [0-9]+$'
+        assert_line --regexp '^\[cgctl\] write /.*/ctlab/ctlab-w/cgroup.kill "1"$'
+    else
+        assert_line --regexp '^\[cgctl\] clone3\(0\) = [0-9]+  \(it joins its cgroups before exec\)$'
+        assert_line --regexp '^\[cgctl\] write /.*/pids/ctlab/ctlab-w/cgroup.procs "0"$'
+    fi
+}
+
+@test "v2: the no-internal-process rule is named when a --parent holds processes" {
+    requires cgroup2
+    v2=$(v2_mount)
+    mkdir "$v2/ctlab-busy"
+    start_background "$BATS_TEST_TMPDIR/out" "$PROBE" sleep 30
+    echo "$BG_PID" >"$v2/ctlab-busy/cgroup.procs"
+    run -1 cgctl create ctlab-x --parent "$v2/ctlab-busy" --memory 64m
+    assert_output --regexp "^cgctl: enable \+memory.* in $v2/ctlab-busy/cgroup.subtree_control \(the no-internal-process rule: a cgroup with processes of its own cannot hand controllers to children\): Device or resource busy$"
+    assert_file_not_exists "$v2/ctlab-busy/ctlab-x"
 }
 
 # --- bad input ----------------------------------------------------------------------
