@@ -77,16 +77,29 @@ int overlay_check(const struct overlay_spec *spec)
 }
 
 /* After fsconfig() fails, the kernel's reason waits on the fs fd as
- * lines of "e overlayfs: ...". */
-static void report_kernel_log(int fs_fd)
+ * lines of "e overlayfs: ...". Read them into LOG (if not NULL) or print
+ * them. */
+static void read_kernel_log(int fs_fd, char *log, size_t size)
 {
     char line[512];
     ssize_t n;
+    size_t used = 0;
 
+    if (log)
+        log[0] = '\0';
     while ((n = read(fs_fd, line, sizeof(line) - 1)) > 0) {
         line[n] = '\0';
-        error_msg("kernel: %s", line);
+        if (!log)
+            error_msg("kernel: %s", line);
+        else if (used < size)
+            used += (size_t)snprintf(log + used, size - used, "%s%s",
+                                     used ? "; " : "", line);
     }
+}
+
+static void report_kernel_log(int fs_fd)
+{
+    read_kernel_log(fs_fd, NULL, 0);
 }
 
 static int set_string(int fs_fd, const char *key, const char *value)
@@ -123,7 +136,7 @@ static int mount_new_api(const struct overlay_spec *spec)
         if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", spec->lowers[i],
                      0) < 0) {
             if (i == 0 && errno == EINVAL) {
-                trace("no \"lowerdir+\" here (Linux < 6.8): use mount(2)");
+                trace("no \"lowerdir+\" here (Linux 6.5-6.7): use mount(2)");
                 rc = 0;
                 goto out;
             }
@@ -144,8 +157,23 @@ static int mount_new_api(const struct overlay_spec *spec)
     }
     trace("fsconfig(FSCONFIG_CMD_CREATE)");
     if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+        char log[1024];
+        int saved = errno;
+
+        read_kernel_log(fs_fd, log, sizeof(log));
+        /* Before Linux 6.5 overlayfs parsed the options itself, as one
+         * string: the keys were only checked here, and "lowerdir+"
+         * (Linux 6.8) is unknown. Try mount(2) then. */
+        if (saved == EINVAL && (!log[0] || strstr(log, "lowerdir+"))) {
+            trace("the kernel refused \"lowerdir+\"%s%s: use mount(2)",
+                  log[0] ? ": " : "", log);
+            rc = 0;
+            goto out;
+        }
+        errno = saved;
         error_errno("create the overlay on %s", spec->target);
-        report_kernel_log(fs_fd);
+        if (log[0])
+            error_msg("kernel: %s", log);
         goto out;
     }
     trace("fsmount(); move_mount(\"%s\")", spec->target);

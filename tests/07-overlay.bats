@@ -104,6 +104,7 @@ mount_chapter() {
 }
 
 @test "128 lowers mount through the new API; mount(2)'s one-page option string cannot" {
+    requires overlay-lowerdir-plus
     local list="" i d
     for i in $(seq 1 128); do
         d="$T/layers/layer-with-a-rather-long-directory-name-number-$i"

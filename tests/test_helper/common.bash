@@ -59,6 +59,11 @@ requires() {
             requires root
             tried overlay try_overlay || skip "overlayfs cannot be mounted here"
             ;;
+        overlay-lowerdir-plus)
+            requires overlay
+            tried lowerdir-plus try_lowerdir_plus ||
+                skip "the kernel's overlayfs has no \"lowerdir+\" (Linux 6.8)"
+            ;;
         seccomp)
             tried seccomp try_seccomp || skip "seccomp filters cannot be loaded here"
             ;;
@@ -110,6 +115,16 @@ try_overlay() {
         mkdir /mnt/l /mnt/u /mnt/w /mnt/m
         mount -t overlay overlay -o lowerdir=/mnt/l,upperdir=/mnt/u,workdir=/mnt/w /mnt/m
         touch /mnt/m/file && test -f /mnt/u/file'
+}
+
+# One fsconfig("lowerdir+") per layer: does ovl take the new-API path?
+try_lowerdir_plus() {
+    unshare --mount --propagation private sh -ec '
+        mount -t tmpfs ctlab-requires /mnt
+        mkdir /mnt/a /mnt/b /mnt/m
+        trace=$("$1" -v mount --lower /mnt/a:/mnt/b /mnt/m 2>&1)
+        case "$trace" in *"use mount(2)"*) exit 1 ;; esac' \
+        sh "$CTLAB_ROOT/07-overlay/ovl"
 }
 
 try_seccomp() {
