@@ -15,12 +15,19 @@ kernel=${1:-default}
 tests=${2:-default}
 limit=${CTLAB_VM_TIMEOUT:-1500} # seconds
 
+# A failure before any test ran is still a failed test in the counts.
+give_up() {
+    echo "test-vm: $1"
+    echo "not ok 1 the VM (kernel $kernel) ran: $1"
+    echo "0 passed, 1 failed"
+    exit 1
+}
+
 command -v qemu-system-x86_64 >/dev/null ||
-    { echo "test-vm: qemu-system-x86_64 is missing (sudo make deps-vm)"; echo "0 passed, 1 failed"; exit 1; }
-kdir=$("$here/fetch-kernel.sh" "$kernel") ||
-    { echo "test-vm: no kernel '$kernel'"; echo "0 passed, 1 failed"; exit 1; }
+    give_up "qemu-system-x86_64 is missing (sudo scripts/deps.sh vm)"
+kdir=$("$here/fetch-kernel.sh" "$kernel") || give_up "no kernel '$kernel'"
 initramfs=$("$here/build-initramfs.sh" "$kdir") ||
-    { echo "test-vm: cannot build the initramfs"; echo "0 passed, 1 failed"; exit 1; }
+    give_up "cannot build the initramfs"
 
 results=$(mktemp -d /tmp/ctlab-vm.XXXXXX)
 disk="$results/disk.img" # a disk for io.max to limit
@@ -42,15 +49,15 @@ status=$?
 seconds=$(($(date +%s) - started))
 
 if [ ! -f "$results/finished" ]; then
-    echo "test-vm: the VM did not finish (qemu status $status after ${seconds}s); its console:"
+    echo "test-vm: the VM's console ends with:"
     tail -30 "$results/console" | sed 's/^/  /'
-    echo "0 passed, 1 failed"
-    exit 1
+    [ -f "$results/tap" ] && cat "$results/tap"
+    give_up "the VM did not finish (qemu status $status after ${seconds}s)"
 fi
 cat "$results/tap"
 passed=$(grep -cE '^ok [0-9]+' "$results/tap")
 failed=$(grep -cE '^not ok [0-9]+' "$results/tap")
 skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$results/tap")
-echo "# vm kernel=$kernel tests=$tests: ${seconds}s"
+echo "# vm kernel=$kernel ($(basename "$kdir")) tests=$tests: ${seconds}s"
 echo "$((passed - skipped)) passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
