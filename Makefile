@@ -14,7 +14,7 @@
 #   make clean
 # Switches: V=1 (show commands), WERROR=1, SANITIZE=1 (ASan + UBSan).
 
-CHAPTERS   := 01-pid-ns 02-net-ns 03-mount-uts-ipc 04-user-ns 05-cgroups 06-pivot-root 07-overlay 08-seccomp 09-caps
+CHAPTERS   := 01-pid-ns 02-net-ns 03-mount-uts-ipc 04-user-ns 05-cgroups 06-pivot-root 07-overlay 08-seccomp 09-caps 10-mini-container
 BUILD_DIRS := lib doctor $(CHAPTERS) tests
 SOURCES     = $(wildcard lib/*.[ch] doctor/*.[ch] $(addsuffix /*.[ch],$(CHAPTERS)) tests/*.c tests/unit/*.c)
 

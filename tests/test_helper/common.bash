@@ -12,7 +12,7 @@ bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file
 
-PATH="$CTLAB_ROOT/01-pid-ns:$CTLAB_ROOT/02-net-ns:$CTLAB_ROOT/03-mount-uts-ipc:$CTLAB_ROOT/04-user-ns:$CTLAB_ROOT/05-cgroups:$CTLAB_ROOT/06-pivot-root:$CTLAB_ROOT/07-overlay:$CTLAB_ROOT/08-seccomp:$CTLAB_ROOT/09-caps:$CTLAB_ROOT/doctor:$CTLAB_ROOT/tests:$PATH"
+PATH="$CTLAB_ROOT/01-pid-ns:$CTLAB_ROOT/02-net-ns:$CTLAB_ROOT/03-mount-uts-ipc:$CTLAB_ROOT/04-user-ns:$CTLAB_ROOT/05-cgroups:$CTLAB_ROOT/06-pivot-root:$CTLAB_ROOT/07-overlay:$CTLAB_ROOT/08-seccomp:$CTLAB_ROOT/09-caps:$CTLAB_ROOT/10-mini-container:$CTLAB_ROOT/doctor:$CTLAB_ROOT/tests:$PATH"
 export PATH
 PROBE="$CTLAB_ROOT/tests/probe"
 NOBODY_UID=65534

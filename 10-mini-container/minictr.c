@@ -1,0 +1,657 @@
+/* 10-mini-container/minictr.c - a mini container runtime: every chapter's
+ * mechanism, in the order a container is born.
+ *
+ *     sudo ./minictr -v run --memory 64m --cpus 0.5 --pids 64 -- /bin/sh
+ *     sudo ./minictr ps;  sudo ./minictr gc
+ *
+ * `minictr -v run` tells the story:
+ *   1. check everything, before touching the system; a state directory
+ *      /run/ctlab/NAME with a lock
+ *   2. a cgroup with the limits                         (chapter 05)
+ *   3. clone3 with new PID, mount, UTS, IPC and network namespaces,
+ *      straight into the cgroup; a cgroup namespace once inside (01-05)
+ *   4. the parent plugs a veth into the new network namespace, its peer
+ *      born inside, on bridge ctlab0                    (02)
+ *   5. the child, released: mounts private; the overlay root, the image
+ *      read-only below a writable upper               (03, 07)
+ *   6. a minimal /dev, /proc with the dangerous files masked, /sys read-
+ *      only; hostname; pivot_root, old root detached    (06)
+ *   7. setsid; fds closed; docker's capabilities only  (09); no_new_privs;
+ *      the seccomp profile LAST                         (08)
+ *   8. PID 1 is the init of chapter 01; it runs the command, reaps, and
+ *      forwards signals                                 (01)
+ * minictr holds no second copy of any chapter's logic: it links their
+ * .c files.
+ *
+ * Read: every chapter's lab sheet, runc's libcontainer/standard_init_linux.go
+ * for the same order, and the OCI runtime spec.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capabilities.h"
+#include "cgroup.h"
+#include "err.h"
+#include "exec.h"
+#include "filter.h"
+#include "init.h"
+#include "namespaces.h"
+#include "netlink.h"
+#include "overlay.h"
+#include "parse.h"
+#include "process.h"
+#include "rootfs.h"
+#include "state.h"
+
+#define BRIDGE         "ctlab0"
+#define BRIDGE_ADDRESS "10.200.0.1/16"
+
+/* What docker masks in /proc: files get /dev/null bound on them,
+ * directories an empty read-only tmpfs. */
+static const char *const masked_paths[] = {
+    "acpi",
+    "asound",
+    "interrupts",
+    "kcore",
+    "keys",
+    "latency_stats",
+    "scsi",
+    "sched_debug",
+    "timer_list",
+    "timer_stats",
+    "sysrq-trigger" /* below: read-only */,
+    NULL,
+};
+static const char *const readonly_paths[] = {
+    "bus", "fs", "irq", "sys", "sysrq-trigger", NULL,
+};
+
+struct options {
+    char name[STATE_NAME_MAX];
+    char rootfs[PATH_MAX];
+    const char *hostname;
+    struct cgroup_limits limits;
+    int limit_count;
+    enum { NET_BRIDGE, NET_NONE, NET_HOST } net;
+    struct in_addr ip;
+    int ip_given;
+    cap_mask keep_caps;
+    const char *seccomp; /* "default", "unconfined" or a file */
+    int read_only;
+    int use_init;
+    char **command;
+};
+
+/* --- the child: steps 5 to 8 ---------------------------------------------- */
+
+/* Cover /proc's dangerous entries inside ROOT (before the pivot). */
+static int mask_proc_paths(const char *root)
+{
+    char path[PATH_MAX + 64];
+    struct stat st;
+
+    for (const char *const *p = masked_paths; *p; p++) {
+        snprintf(path, sizeof(path), "%s/proc/%s", root, *p);
+        if (lstat(path, &st) < 0)
+            continue; /* not on this kernel */
+        if (S_ISDIR(st.st_mode)) {
+            trace("mount(\"tmpfs\", \"%s\", MS_RDONLY)  <- masked", path);
+            if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+                return error_errno("mask %s", path);
+        } else if (strcmp(*p, "sysrq-trigger") != 0) {
+            trace("mount(\"/dev/null\", \"%s\", MS_BIND)  <- masked", path);
+            if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
+                return error_errno("mask %s", path);
+        }
+    }
+    for (const char *const *p = readonly_paths; *p; p++) {
+        snprintf(path, sizeof(path), "%s/proc/%s", root, *p);
+        if (lstat(path, &st) < 0)
+            continue;
+        trace("mount(\"%s\", MS_BIND|MS_REMOUNT|MS_RDONLY)  <- read-only",
+              path);
+        if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+            mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+            return error_errno("make %s read-only", path);
+    }
+    return 0;
+}
+
+static int mount_sys(const char *root)
+{
+    char path[PATH_MAX + 64];
+
+    snprintf(path, sizeof(path), "%s/sys", root);
+    mkdir(path, 0555);
+    trace("mount(\"sysfs\", \"%s\", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC)",
+          path);
+    if (mount("sysfs", path, "sysfs",
+              MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return error_errno("mount sysfs on %s", path);
+    return 0;
+}
+
+static int mount_overlay_root(const char *state_dir, char *rootfs, char *merged,
+                              size_t size)
+{
+    char upper[PATH_MAX + 16], work[PATH_MAX + 16];
+    char *lowers[1] = {rootfs};
+    struct overlay_spec spec = {
+        .lowers = lowers, .lower_count = 1, .upper = upper, .work = work};
+
+    snprintf(upper, sizeof(upper), "%s/upper", state_dir);
+    snprintf(work, sizeof(work), "%s/work", state_dir);
+    snprintf(merged, size, "%s/rootfs", state_dir);
+    if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 ||
+        mkdir(merged, 0755) < 0)
+        return error_errno("make the overlay directories in %s", state_dir);
+    spec.target = merged;
+    spec.userxattr = geteuid() != 0;
+    return overlay_mount(&spec);
+}
+
+static void run_child(const struct options *opt, const char *state_dir,
+                      const sigset_t *saved_mask, int sync_fd)
+{
+    char merged[PATH_MAX + 16], rootfs[PATH_MAX];
+    struct cap_plan plan = {.keep = opt->keep_caps, .no_new_privs = 1};
+    scmp_filter_ctx filter = NULL;
+    sigset_t init_saved;
+    pid_t main_child;
+
+    /* 5. Wait for the network; then the mounts. They live and die with
+     *    this mount namespace: nothing to clean up on the host. */
+    child_wait_for_parent(sync_fd);
+    /* A cgroup namespace now, not at clone: on v1 the child joined its
+     * cgroups only after the clone, and the namespace's root is the
+     * cgroup it is in when it is made. */
+    trace("unshare(CLONE_NEWCGROUP)");
+    if (unshare(CLONE_NEWCGROUP) < 0) {
+        error_errno("unshare(CLONE_NEWCGROUP)");
+        _exit(EXIT_TOOL_FAILED);
+    }
+    snprintf(rootfs, sizeof(rootfs), "%s", opt->rootfs);
+    if (set_root_propagation(PROPAGATION_PRIVATE) < 0 ||
+        mount_overlay_root(state_dir, rootfs, merged, sizeof(merged)) < 0 ||
+        /* 6. /dev, /proc, /sys, hostname, and the switch of roots. */
+        rootfs_make_dev(merged) < 0 || rootfs_mount_proc(merged) < 0 ||
+        mask_proc_paths(merged) < 0 ||
+        (opt->net != NET_HOST && mount_sys(merged) < 0))
+        _exit(EXIT_TOOL_FAILED);
+    trace("sethostname(\"%s\")", opt->hostname);
+    if (sethostname(opt->hostname, strlen(opt->hostname)) < 0) {
+        error_errno("sethostname");
+        _exit(EXIT_TOOL_FAILED);
+    }
+    if (rootfs_pivot(merged) < 0)
+        _exit(EXIT_TOOL_FAILED);
+    if (opt->read_only) {
+        trace("mount(\"/\", MS_BIND|MS_REMOUNT|MS_RDONLY)");
+        if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) <
+            0) {
+            error_errno("make / read-only");
+            _exit(EXIT_TOOL_FAILED);
+        }
+    }
+
+    /* 7. Give up what the command must not have, the filter last. */
+    if (strcmp(opt->seccomp, "unconfined") != 0) {
+        filter = strcmp(opt->seccomp, "default") == 0
+                     ? filter_from_profile(default_profile,
+                                           "the default "
+                                           "profile",
+                                           UNKNOWN_SKIP)
+                     : filter_from_file(opt->seccomp, UNKNOWN_SKIP);
+        if (!filter)
+            _exit(EXIT_TOOL_FAILED);
+    }
+    trace("setsid()");
+    setsid();
+    if (close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
+        (filter && filter_load(filter) < 0))
+        _exit(EXIT_TOOL_FAILED);
+
+    /* 8. PID 1: chapter 01's init, or the command itself. */
+    if (!opt->use_init) {
+        sigprocmask(SIG_SETMASK, saved_mask, NULL);
+        exec_command(opt->command);
+    }
+    if (init_block_signals(&init_saved) < 0)
+        _exit(EXIT_TOOL_FAILED);
+    fflush(NULL);
+    main_child = fork();
+    if (main_child < 0) {
+        error_errno("fork");
+        _exit(EXIT_TOOL_FAILED);
+    }
+    if (main_child == 0) {
+        sigprocmask(SIG_SETMASK, saved_mask, NULL);
+        exec_command(opt->command);
+    }
+    _exit(init_supervise(main_child));
+}
+
+/* --- the parent: steps 1 to 4 and the end -----------------------------------
+ */
+
+/* Bridge ctlab0 with 10.200.0.1/16, made on first use (docker0's way). */
+static int ensure_bridge(struct netlink *host)
+{
+    struct ipv4_cidr address;
+    char kind[32];
+
+    if (link_lookup(host, BRIDGE, kind, sizeof(kind), 1) > 0)
+        return strcmp(kind, "bridge") == 0
+                   ? 0
+                   : error_msg("'%s' exists and is not a bridge", BRIDGE);
+    parse_ipv4_cidr(BRIDGE_ADDRESS, &address);
+    if (create_bridge(host, BRIDGE) < 0 ||
+        add_ipv4_address(host, BRIDGE, &address) < 0 ||
+        set_link_up(host, BRIDGE) < 0)
+        return -1;
+    return 0;
+}
+
+/* The container's eth0, born inside its network namespace. */
+static int connect_container(const struct options *opt, const char *state_dir,
+                             pid_t child)
+{
+    char netns_path[64], host_if[IFNAMSIZ], unused[IFNAMSIZ];
+    struct in_addr gateway;
+    struct veth_plan plan = {0};
+    struct netlink *host;
+    int rc = -1;
+
+    host = netlink_open("host");
+    if (!host)
+        return -1;
+    if (ensure_bridge(host) < 0 ||
+        state_allocate_ip(state_dir, opt->ip_given ? &opt->ip : NULL,
+                          &plan.peer_address.address) < 0)
+        goto out;
+    plan.peer_address.prefix = 16;
+    inet_pton(AF_INET, "10.200.0.1", &gateway);
+    veth_names_for(opt->name, host_if, unused);
+    state_write(state_dir, "veth", host_if);
+    snprintf(netns_path, sizeof(netns_path), "/proc/%d/ns/net", (int)child);
+    plan.netns_fd = open(netns_path, O_RDONLY | O_CLOEXEC);
+    if (plan.netns_fd < 0) {
+        error_errno("open %s", netns_path);
+        goto out;
+    }
+    plan.host_if = host_if;
+    plan.peer_if = "eth0";
+    plan.peer_temp = "eth0";
+    plan.born_inside = 1;
+    plan.netns_name = opt->name;
+    plan.bridge = BRIDGE;
+    plan.gateway = &gateway;
+    rc = setup_veth_pair(host, &plan);
+    close(plan.netns_fd);
+out:
+    netlink_close(host);
+    return rc;
+}
+
+static int run_container(struct options *opt)
+{
+    unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |
+                          CLONE_NEWIPC; /* CLONE_NEWCGROUP: in the child */
+    char state_dir[PATH_MAX], text[32];
+    struct cgroup_host host;
+    struct cgroup cg;
+    sigset_t saved_mask;
+    int sync_pipe[2] = {-1, -1}, code = EXIT_TOOL_FAILED, cg_made = 0;
+    pid_t child = -1;
+
+    if (opt->net != NET_HOST)
+        flags |= CLONE_NEWNET;
+
+    /* 1. The state directory and its lock: one container per name. */
+    if (state_create(opt->name, state_dir, sizeof(state_dir)) < 0)
+        return EXIT_TOOL_FAILED;
+
+    /* 2. The cgroup, limits set before anything runs in it. */
+    if (cgroup_host_detect(&host) < 0 ||
+        cgroup_plan(&host, opt->name, NULL, &opt->limits, &cg) < 0 ||
+        cgroup_create(&cg) < 0)
+        goto out;
+    cg_made = 1;
+    state_write(state_dir, "cgroup", opt->name);
+    if (cgroup_set_limits(&cg, &opt->limits) < 0)
+        goto out;
+
+    /* 3. The child, in its namespaces and its cgroup from the start. */
+    if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
+        block_forwarded_signals(&saved_mask) < 0)
+        goto out;
+    child = cgroup_clone_into(&cg, flags);
+    if (child < 0)
+        goto out;
+    if (child == 0) {
+        close(sync_pipe[1]);
+        run_child(opt, state_dir, &saved_mask, sync_pipe[0]);
+    }
+    close(sync_pipe[0]);
+    snprintf(text, sizeof(text), "%d", (int)child);
+    state_write(state_dir, "pid", text);
+
+    /* 4. Its network, then let it go. */
+    if (forward_signals_to(child) < 0 ||
+        (opt->net == NET_BRIDGE &&
+         connect_container(opt, state_dir, child) < 0) ||
+        release_child(sync_pipe[1]) < 0) {
+        kill(child, SIGKILL);
+        wait_for_exit_code(child);
+        goto out;
+    }
+    sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+    code = wait_for_exit_code(child);
+    trace("container %s ended: exit code %d", opt->name, code);
+out:
+    /* The namespaces went with their last process: the veth, the mounts
+     * and the overlay with them. The cgroup and the state remain. */
+    if (cg_made && cgroup_destroy(&cg) < 0)
+        code = EXIT_TOOL_FAILED;
+    state_remove(state_dir);
+    return code;
+}
+
+/* --- ps and gc ---------------------------------------------------------------
+ */
+
+/* With no container left, the bridge and the address book go too. */
+static void remove_bridge_if_unused(void)
+{
+    char book[PATH_MAX];
+    struct dirent *entry;
+    struct netlink *host;
+    int containers = 0;
+    DIR *d = opendir(state_base());
+
+    while (d && (entry = readdir(d)))
+        containers += entry->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    if (containers)
+        return;
+    host = netlink_open("host");
+    if (host && link_lookup(host, BRIDGE, NULL, 0, 1) > 0) {
+        delete_link(host, BRIDGE);
+        printf("removed bridge %s\n", BRIDGE);
+    }
+    netlink_close(host);
+    snprintf(book, sizeof(book), "%s/.ipam.lock", state_base());
+    unlink(book);
+    rmdir(state_base());
+}
+
+static int list_containers(int collect_garbage)
+{
+    char dir[PATH_MAX], pid[32], ip[64];
+    struct dirent *entry;
+    DIR *d = opendir(state_base());
+
+    if (!d)
+        return errno == ENOENT ? 0 : error_errno("open %s", state_base());
+    if (!collect_garbage)
+        printf("%-20s %-8s %-16s %s\n", "NAME", "PID", "IP", "STATUS");
+    while ((entry = readdir(d))) {
+        int alive;
+
+        if (entry->d_name[0] == '.')
+            continue;
+        snprintf(dir, sizeof(dir), "%s/%s", state_base(), entry->d_name);
+        alive = state_in_use(dir);
+        if (collect_garbage) {
+            struct cgroup_host host;
+            struct cgroup_limits none = {0};
+            struct cgroup cg;
+
+            if (alive)
+                continue;
+            /* A SIGKILLed minictr left these: its cgroup and its state. */
+            trace("gc: %s is dead", entry->d_name);
+            if (cgroup_host_detect(&host) == 0 &&
+                cgroup_plan(&host, entry->d_name, NULL, &none, &cg) == 0 &&
+                cgroup_exists(&cg))
+                cgroup_destroy(&cg);
+            state_remove(dir);
+            printf("removed %s\n", entry->d_name);
+            continue;
+        }
+        if (state_read(dir, "pid", pid, sizeof(pid)) < 0)
+            snprintf(pid, sizeof(pid), "-");
+        if (state_read(dir, "ip", ip, sizeof(ip)) < 0)
+            snprintf(ip, sizeof(ip), "-");
+        printf("%-20s %-8s %-16s %s\n", entry->d_name, pid, ip,
+               alive ? "running" : "dead (see: minictr gc)");
+    }
+    closedir(d);
+    if (collect_garbage)
+        remove_bridge_if_unused();
+    return 0;
+}
+
+/* --- the command line
+ * ---------------------------------------------------------- */
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: %s [-v] run [OPTIONS] [--] CMD [ARG...]\n"
+            "       %s ps | gc\n"
+            "A mini container runtime built from ctlab's chapters.\n"
+            "\n"
+            "  --name NAME        default: ctlab-PID\n"
+            "  --rootfs DIR       default: the rootfs `make rootfs` built\n"
+            "  --hostname NAME    default: the container name\n"
+            "  --memory SIZE, --cpus F, --pids N   cgroup limits\n"
+            "  --net bridge|none|host   default bridge (ctlab0, "
+            "10.200.0.0/16)\n"
+            "  --ip ADDR          on the bridge; default: the next free one\n"
+            "  --cap-add CAP, --cap-drop CAP   (ALL; default: docker's 14)\n"
+            "  --seccomp default|unconfined|FILE\n"
+            "  --read-only        a read-only root\n"
+            "  --init=false       the command itself is PID 1\n"
+            "  -v                 trace every step\n",
+            program_name, program_name);
+}
+
+/* The rootfs next to the binary's tree: <ctlab>/rootfs. */
+static void default_rootfs(char *rootfs, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char *slash;
+
+    snprintf(rootfs, size, "rootfs");
+    if (length <= 0)
+        return;
+    self[length] = '\0';
+    for (int up = 0; up < 2 && (slash = strrchr(self, '/')); up++)
+        *slash = '\0';
+    snprintf(rootfs, size, "%.*s/rootfs", (int)(size - 8), self);
+}
+
+static int parse_run_options(int argc, char **argv, struct options *opt)
+{
+    static const struct option longopts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"rootfs", required_argument, NULL, 'r'},
+        {"hostname", required_argument, NULL, 'H'},
+        {"memory", required_argument, NULL, 'm'},
+        {"cpus", required_argument, NULL, 'c'},
+        {"pids", required_argument, NULL, 'p'},
+        {"net", required_argument, NULL, 'N'},
+        {"ip", required_argument, NULL, 'i'},
+        {"cap-add", required_argument, NULL, 'a'},
+        {"cap-drop", required_argument, NULL, 'd'},
+        {"seccomp", required_argument, NULL, 's'},
+        {"read-only", no_argument, NULL, 'R'},
+        {"init", required_argument, NULL, 'I'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char rootfs[PATH_MAX];
+    struct ipv4_cidr cidr;
+    int c, index, cap;
+
+    /* Docker's 14 capabilities unless told otherwise. */
+    for (const char *const *name = docker_default_caps; *name; name++)
+        opt->keep_caps |= CAP_BIT(cap_parse("default", *name));
+    opt->seccomp = "default";
+    opt->use_init = 1;
+    default_rootfs(rootfs, sizeof(rootfs));
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+vh", longopts, &index)) != -1) {
+        char option[32];
+
+        switch (c) {
+        case 'n':
+            if (strlen(optarg) >= STATE_NAME_MAX || cgroup_check_name(optarg))
+                return error_msg("--name '%.70s': 1-63 letters, digits, '.', "
+                                 "'-' or '_'",
+                                 optarg);
+            snprintf(opt->name, sizeof(opt->name), "%s", optarg);
+            break;
+        case 'r':
+            snprintf(rootfs, sizeof(rootfs), "%s", optarg);
+            break;
+        case 'H':
+            if (strlen(optarg) > 64 || !optarg[0])
+                return error_msg("--hostname: 1 to 64 bytes");
+            opt->hostname = optarg;
+            break;
+        case 'm':
+        case 'c':
+        case 'p':
+            snprintf(option, sizeof(option), "--%s", longopts[index].name);
+            if (cgroup_limit_from_option(option, optarg, &opt->limits) < 0)
+                return -1;
+            opt->limit_count++;
+            break;
+        case 'N':
+            if (strcmp(optarg, "bridge") == 0)
+                opt->net = NET_BRIDGE;
+            else if (strcmp(optarg, "none") == 0)
+                opt->net = NET_NONE;
+            else if (strcmp(optarg, "host") == 0)
+                opt->net = NET_HOST;
+            else
+                return error_msg("--net %s: bridge, none or host", optarg);
+            break;
+        case 'i': {
+            char text[64];
+            snprintf(text, sizeof(text), "%s/16", optarg);
+            if (parse_ipv4_cidr(text, &cidr) < 0 ||
+                (ntohl(cidr.address.s_addr) & 0xffff0000) != 0x0ac80000 ||
+                (ntohl(cidr.address.s_addr) & 0xffff) < 2 ||
+                (ntohl(cidr.address.s_addr) & 0xffff) == 0xffff)
+                return error_msg("--ip %s: want an address in 10.200.0.0/16 "
+                                 "other than 10.200.0.0, .0.1 (the bridge) "
+                                 "and .255.255",
+                                 optarg);
+            opt->ip = cidr.address;
+            opt->ip_given = 1;
+            break;
+        }
+        case 'a':
+        case 'd':
+            if (strcasecmp(optarg, "ALL") == 0) {
+                opt->keep_caps = c == 'a' ? cap_permitted_now() : 0;
+                break;
+            }
+            cap = cap_parse(c == 'a' ? "--cap-add" : "--cap-drop", optarg);
+            if (cap < 0)
+                return -1;
+            if (c == 'a')
+                opt->keep_caps |= CAP_BIT(cap);
+            else
+                opt->keep_caps &= ~CAP_BIT(cap);
+            break;
+        case 's':
+            opt->seccomp = optarg;
+            break;
+        case 'R':
+            opt->read_only = 1;
+            break;
+        case 'I':
+            if (strcmp(optarg, "false") != 0 && strcmp(optarg, "true") != 0)
+                return error_msg("--init=%s: true or false", optarg);
+            opt->use_init = strcmp(optarg, "true") == 0;
+            break;
+        case 'v':
+            trace_on = true;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            return report_bad_option(argv);
+        }
+    }
+    if (optind == argc)
+        return error_msg("run: no command given (see: %s --help)",
+                         program_name);
+    opt->command = argv + optind;
+    if (rootfs_check(rootfs) < 0 || !realpath(rootfs, opt->rootfs))
+        return -1;
+    if (!opt->name[0])
+        snprintf(opt->name, sizeof(opt->name), "ctlab-%d", (int)getpid());
+    if (!opt->hostname)
+        opt->hostname = opt->name;
+    if (opt->ip_given && opt->net != NET_BRIDGE)
+        return error_msg("--ip needs --net bridge");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt = {0};
+
+    set_program_name(argv[0]);
+    opterr = 0;
+    while (argc > 1 && strcmp(argv[1], "-v") == 0) {
+        trace_on = true;
+        argc--;
+        argv++;
+    }
+    if (argc < 2) {
+        error_msg("no command given (see: %s --help)", program_name);
+        return EXIT_TOOL_FAILED;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "ps") == 0 || strcmp(argv[1], "gc") == 0)
+        return list_containers(argv[1][0] == 'g') < 0 ? 1 : 0;
+    if (strcmp(argv[1], "run") != 0) {
+        error_msg("unknown command '%s' (see: %s --help)", argv[1],
+                  program_name);
+        return EXIT_TOOL_FAILED;
+    }
+    if (geteuid() != 0) {
+        error_msg("run needs root here (rootless mode is not built yet)");
+        return EXIT_TOOL_FAILED;
+    }
+    if (parse_run_options(argc - 1, argv + 1, &opt) < 0)
+        return EXIT_TOOL_FAILED;
+    return run_container(&opt);
+}
