@@ -1,68 +1,45 @@
 #!/usr/bin/env bash
-# scripts/demo.sh - what `sudo make demo` shows.
-#
-# Until minictr exists (chapter 10), the demo is chapter 01: a PID
-# namespace seen from inside and from the host. Every command it runs is
-# printed first, so you can type it yourself.
+# scripts/demo.sh - what `sudo make demo` shows: a container built from
+# ctlab's chapters (minictr), printing the evidence of its isolation, then
+# (on a terminal) a shell inside it. Every command is printed first, so
+# you can type it yourself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pidns=01-pid-ns/pidns
-nsls=01-pid-ns/nsls
-probe=tests/probe
+minictr=10-mini-container/minictr
 
 if [ -t 1 ]; then bold=$'\e[1m' plain=$'\e[0m'; else bold='' plain=''; fi
 say() { printf '\n%s%s%s\n' "$bold" "$*" "$plain"; }
 show() { printf '$ %s\n' "$*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "demo: run it as root: sudo make demo (pidns needs root or a user namespace)" >&2
+    echo "demo: run it as root: sudo make demo (minictr needs root; rootless mode is to come)" >&2
     exit 1
 fi
+trap '"$minictr" gc >/dev/null 2>&1 || true' EXIT
 
-say "1. In a new PID namespace, the command is PID 1 and sees only its namespace:"
-show "$pidns -- busybox sh -c 'echo \"inside: my PID is \$\$\"; busybox ps'"
-"$pidns" -- busybox sh -c 'echo "inside: my PID is $$"; busybox ps'
+evidence='echo "hostname:    $(hostname)"
+echo "my PID:      $$ (PID 1 is minictr'"'"'s init)"
+echo "processes:"; ps -o pid,comm
+echo "interfaces:"; ip -o -4 addr | awk "{print \"  \" \$2, \$4}"
+echo "uid map:     $(cat /proc/self/uid_map)"
+echo "cgroup:      $(head -1 /proc/self/cgroup) (a cgroup namespace)"
+echo "mounts:      $(awk "{print \$5}" /proc/self/mountinfo | sort | tr "\n" " ")"
+grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status
+unshare -U true 2>&1 | sed "s/^/unshare -U:  /"'
 
-say "2. The host sees that PID 1 under another PID. NSpid lists both:"
-out=$(mktemp /tmp/ctlab-demo.XXXXXX)
-pid1=""
-cleanup() {
-    [ -n "$pid1" ] && kill -KILL "$pid1" 2>/dev/null
-    wait 2>/dev/null
-    rm -f "$out"
-}
-trap cleanup EXIT
-show "$pidns -- $probe sleep 30 &"
-"$pidns" -- "$probe" sleep 30 >"$out" &
-outer=$!
-for _ in $(seq 50); do
-    grep -q ready "$out" && break
-    sleep 0.1
-done
-pid1=$(cat /proc/$outer/task/*/children)
-pid1=${pid1// /}
-show "grep NSpid /proc/$pid1/status"
-grep NSpid "/proc/$pid1/status"
+say "A container: new namespaces, cgroup limits, an overlay root, a veth on ctlab0, docker's capabilities, seccomp:"
+show "$minictr run --name demo --memory 64m --cpus 0.5 --pids 64 -- /bin/sh -c '...'"
+"$minictr" run --name demo --memory 64m --cpus 0.5 --pids 64 -- /bin/sh -c "$evidence"
 
-say "3. Its pid and mnt namespaces are new; it shares the others with us:"
-show "$nsls $$ $pid1"
-"$nsls" $$ "$pid1"
+say "The host, meanwhile, is untouched:"
+show "hostname; ip -br link | grep -c ctlab-h-"
+hostname
+ip -br link | grep -c ctlab-h- || true
 
-say "4. PID 1 ignores signals it has no handler for, even SIGTERM; SIGKILL works:"
-show "kill -TERM $pid1; sleep 0.5"
-kill -TERM "$pid1"
-sleep 0.5
-if kill -0 "$pid1" 2>/dev/null; then echo "still running"; fi
-show "kill -KILL $pid1"
-kill -KILL "$pid1"
-wait "$outer" || echo "pidns exited with $? (128 + 9: killed by SIGKILL)"
-pid1=""
-
-say "5. PID 1 must reap orphans. A plain command does not; pidns --init does:"
-show "$pidns -- $probe orphan"
-"$pidns" -- "$probe" orphan
-show "$pidns --init -- $probe orphan"
-"$pidns" --init -- "$probe" orphan
-
-say "Next: read 01-pid-ns/README.md, then run 'sudo $pidns -v --init -- sh' yourself."
+if [ -t 0 ] && [ -t 1 ]; then
+    say "Now a shell inside a container (type exit to leave):"
+    show "$minictr run --name demo-shell -- /bin/sh"
+    "$minictr" run --name demo-shell -- /bin/sh || true
+fi
+say "Next: read 10-mini-container/README.md, then 'sudo $minictr -v run -- /bin/true' shows every step."
