@@ -26,6 +26,7 @@ smoke=(
     "07-overlay.bats|the union view"
     "08-seccomp.bats|every system call on the default list gets EPERM"
     "09-caps.bats|--docker-default keeps exactly"
+    "10-mini-container.bats|limits: OOM kill is 137"
 )
 
 {
