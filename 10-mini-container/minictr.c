@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -448,6 +449,114 @@ static int list_containers(int collect_garbage)
     return 0;
 }
 
+/* --- exec, stop, kill ------------------------------------------------------
+ */
+
+/* The running container NAME: its state dir and its init's host PID. */
+static int find_running(const char *name, char *dir, size_t size, pid_t *pid)
+{
+    char text[32];
+
+    if (cgroup_check_name(name) < 0)
+        return -1;
+    snprintf(dir, size, "%s/%s", state_base(), name);
+    if (!state_in_use(dir) || state_read(dir, "pid", text, sizeof(text)) < 0)
+        return error_msg("no running container '%s' (see: minictr ps)", name);
+    *pid = (pid_t)atoi(text);
+    return 0;
+}
+
+/* exec: into every namespace of the container's init, its cgroup and its
+ * root, with the same capabilities and seccomp profile, then CMD. */
+static int exec_in_container(const char *name, char **command)
+{
+    char dir[PATH_MAX], root_path[64];
+    struct cap_plan plan = {.no_new_privs = 1};
+    struct cgroup_limits none = {0};
+    struct cgroup_host host;
+    struct cgroup cg;
+    scmp_filter_ctx filter;
+    int pidfd, root_fd;
+    pid_t init, child;
+
+    if (find_running(name, dir, sizeof(dir), &init) < 0)
+        return EXIT_TOOL_FAILED;
+    for (const char *const *cap = docker_default_caps; *cap; cap++)
+        plan.keep |= CAP_BIT(cap_parse("default", *cap));
+    filter = filter_from_profile(default_profile, "the default profile",
+                                 UNKNOWN_SKIP);
+    if (!filter)
+        return EXIT_TOOL_FAILED;
+    /* 1. Handles first: the init's pidfd and its root directory. */
+    snprintf(root_path, sizeof(root_path), "/proc/%d/root", (int)init);
+    trace("pidfd_open(%d); open(\"%s\")", (int)init, root_path);
+    pidfd = pidfd_open(init, 0);
+    root_fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pidfd < 0 || root_fd < 0) {
+        error_errno("open container %s", name);
+        return EXIT_TOOL_FAILED;
+    }
+    /* 2. Its cgroup (05), then all its namespaces in one setns (04). */
+    if (cgroup_host_detect(&host) < 0 ||
+        cgroup_plan(&host, name, NULL, &none, &cg) < 0 ||
+        cgroup_attach(&cg, getpid()) < 0)
+        return EXIT_TOOL_FAILED;
+    trace("setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|"
+          "CLONE_NEWPID|CLONE_NEWCGROUP)");
+    if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+                         CLONE_NEWPID | CLONE_NEWCGROUP) < 0) {
+        error_errno("setns into %s", name);
+        return EXIT_TOOL_FAILED;
+    }
+    /* 3. setns into a mount namespace does not move our root: go to the
+     *    init's root (as nsenter --root does). */
+    if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+        error_errno("enter the root of %s", name);
+        return EXIT_TOOL_FAILED;
+    }
+    /* 4. A child, to be in the PID namespace; restricted like the rest. */
+    fflush(NULL);
+    child = fork();
+    if (child < 0) {
+        error_errno("fork");
+        return EXIT_TOOL_FAILED;
+    }
+    if (child == 0) {
+        setsid();
+        if (close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
+            filter_load(filter) < 0)
+            _exit(EXIT_TOOL_FAILED);
+        exec_command(command);
+    }
+    return wait_for_exit_code(child);
+}
+
+/* stop: SIGTERM, then SIGKILL after 10 s. kill: one signal. */
+static int signal_container(const char *name, int sig, int then_kill)
+{
+    char dir[PATH_MAX];
+    pid_t init;
+
+    if (find_running(name, dir, sizeof(dir), &init) < 0)
+        return 1;
+    trace("kill(%d, %d)", (int)init, sig);
+    if (kill(init, sig) < 0) {
+        error_errno("signal %s", name);
+        return 1;
+    }
+    if (!then_kill)
+        return 0;
+    for (int i = 0; i < 100 && state_in_use(dir); i++)
+        usleep(100000);
+    if (state_in_use(dir)) {
+        trace("still running after 10 s: kill(%d, SIGKILL)", (int)init);
+        kill(init, SIGKILL);
+        for (int i = 0; i < 50 && state_in_use(dir); i++)
+            usleep(100000);
+    }
+    return 0;
+}
+
 /* --- the command line
  * ---------------------------------------------------------- */
 
@@ -455,7 +564,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: %s [-v] run [OPTIONS] [--] CMD [ARG...]\n"
-            "       %s ps | gc\n"
+            "       %s exec NAME [--] CMD [ARG...]\n"
+            "       %s stop NAME | kill NAME [SIG] | ps | gc\n"
             "A mini container runtime built from ctlab's chapters.\n"
             "\n"
             "  --name NAME        default: ctlab-PID\n"
@@ -470,7 +580,7 @@ static void usage(FILE *out)
             "  --read-only        a read-only root\n"
             "  --init=false       the command itself is PID 1\n"
             "  -v                 trace every step\n",
-            program_name, program_name);
+            program_name, program_name, program_name);
 }
 
 /* The rootfs next to the binary's tree: <ctlab>/rootfs. */
@@ -642,9 +752,25 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "ps") == 0 || strcmp(argv[1], "gc") == 0)
         return list_containers(argv[1][0] == 'g') < 0 ? 1 : 0;
+    if (strcmp(argv[1], "exec") == 0 && argc >= 4) {
+        int first = strcmp(argv[3], "--") == 0 ? 4 : 3;
+        if (first < argc)
+            return exec_in_container(argv[2], argv + first);
+    }
+    if (strcmp(argv[1], "stop") == 0 && argc == 3)
+        return signal_container(argv[2], SIGTERM, 1);
+    if (strcmp(argv[1], "kill") == 0 && (argc == 3 || argc == 4)) {
+        int sig = argc == 4 ? atoi(argv[3]) : SIGKILL;
+        if (sig <= 0 || sig > 64) {
+            error_msg("kill: signal '%s': want a number 1-64", argv[3]);
+            return EXIT_USAGE;
+        }
+        return signal_container(argv[2], sig, 0);
+    }
     if (strcmp(argv[1], "run") != 0) {
-        error_msg("unknown command '%s' (see: %s --help)", argv[1],
-                  program_name);
+        error_msg("unknown command or wrong arguments: '%s' (see: %s "
+                  "--help)",
+                  argv[1], program_name);
         return EXIT_TOOL_FAILED;
     }
     if (geteuid() != 0) {

@@ -144,6 +144,46 @@ run_ctr() {
     run -137 run_ctr -- /bin/sh -c 'kill -9 $$'
 }
 
+# start_container NAME [options] -- CMD: run it in the background and wait
+# until its init is up; its host PID in $INIT_PID.
+start_container() {
+    local name=$1
+    shift
+    start_background "$BATS_TEST_TMPDIR/$name.out" minictr run --rootfs "$ROOT" --name "$name" "$@"
+    wait_until 10 test -s "/run/ctlab/$name/pid"
+    INIT_PID=$(cat "/run/ctlab/$name/pid")
+}
+
+@test "exec joins the init's namespaces, root and restrictions; its status comes back" {
+    start_container ctlab-e -- /bin/sleep 30
+    local ns
+    for ns in pid mnt uts ipc net cgroup; do
+        inside=$(minictr exec ctlab-e -- /bin/probe ns "$ns")
+        assert_equal "$ns: $inside" "$ns: $(stat -L -c %i "/proc/$INIT_PID/ns/$ns")"
+    done
+    run -0 minictr exec ctlab-e -- /bin/sh -c 'hostname; test -x /bin/probe && echo own-root; grep -E "^(CapEff|Seccomp):" /proc/self/status'
+    assert_line ctlab-e
+    assert_line own-root
+    assert_line $'CapEff:\t00000000a80425fb'
+    assert_line $'Seccomp:\t2'
+    run -5 minictr exec ctlab-e -- /bin/sh -c 'exit 5'
+    run -125 minictr exec ctlab-nope -- /bin/true
+    assert_output "minictr: no running container 'ctlab-nope' (see: minictr ps)"
+}
+
+@test "stop ends a container that ignores SIGTERM within 10 s; kill sends one signal" {
+    start_container ctlab-s --init=false -- /bin/sh -c 'trap "" TERM; sleep 60 & wait; sleep 60'
+    SECONDS=0
+    run -0 minictr stop ctlab-s
+    [ "$SECONDS" -le 12 ]
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 137
+    start_container ctlab-k2 -- /bin/sleep 60
+    run -0 minictr kill ctlab-k2 15
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 143
+}
+
 @test "kill -9 of minictr mid-run, then gc: nothing is left" {
     start_background "$BATS_TEST_TMPDIR/out" minictr run --rootfs "$ROOT" --name ctlab-k --memory 64m -- /bin/sleep 60
     wait_until 10 test -f /run/ctlab/ctlab-k/pid
