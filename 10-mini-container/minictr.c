@@ -65,18 +65,8 @@
 /* What docker masks in /proc: files get /dev/null bound on them,
  * directories an empty read-only tmpfs. */
 static const char *const masked_paths[] = {
-    "acpi",
-    "asound",
-    "interrupts",
-    "kcore",
-    "keys",
-    "latency_stats",
-    "scsi",
-    "sched_debug",
-    "timer_list",
-    "timer_stats",
-    "sysrq-trigger" /* below: read-only */,
-    NULL,
+    "acpi", "asound",      "interrupts", "kcore",       "keys", "latency_stats",
+    "scsi", "sched_debug", "timer_list", "timer_stats", NULL,
 };
 static const char *const readonly_paths[] = {
     "bus", "fs", "irq", "sys", "sysrq-trigger", NULL,
@@ -114,7 +104,7 @@ static int mask_proc_paths(const char *root)
             trace("mount(\"tmpfs\", \"%s\", MS_RDONLY)  <- masked", path);
             if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
                 return error_errno("mask %s", path);
-        } else if (strcmp(*p, "sysrq-trigger") != 0) {
+        } else {
             trace("mount(\"/dev/null\", \"%s\", MS_BIND)  <- masked", path);
             if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
                 return error_errno("mask %s", path);
