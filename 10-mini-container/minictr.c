@@ -85,6 +85,7 @@ struct options {
     const char *seccomp; /* "default", "unconfined" or a file */
     int read_only;
     int use_init;
+    int detach; /* -d */
     char **command;
 };
 
@@ -299,6 +300,69 @@ out:
     return rc;
 }
 
+/* -d: the caller returns once the container runs; a monitor process
+ * (this one's child, in a session of its own) stays to wait for it and
+ * clean up, with all output in STATE_DIR/log. Returns 1 in the caller, 0
+ * in the monitor, -1 on error. */
+static int detach_monitor(const struct options *opt, const char *state_dir,
+                          int *started_fd)
+{
+    char log[PATH_MAX + 8];
+    int started[2], fd;
+    pid_t monitor;
+
+    (void)opt;
+    if (pipe2(started, O_CLOEXEC) < 0)
+        return error_errno("pipe2");
+    fflush(NULL);
+    monitor = fork();
+    if (monitor < 0)
+        return error_errno("fork");
+    if (monitor > 0) {
+        close(started[1]);
+        *started_fd = started[0];
+        return 1;
+    }
+    close(started[0]);
+    *started_fd = started[1];
+    setsid();
+    snprintf(log, sizeof(log), "%s/log", state_dir);
+    fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+        _exit(EXIT_TOOL_FAILED);
+    close(fd);
+    fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fd != STDIN_FILENO) {
+        dup2(fd, STDIN_FILENO);
+        close(fd);
+    }
+    trace("detached: monitor PID %d, output in %s", (int)getpid(), log);
+    return 0;
+}
+
+/* The caller of -d: the container's name once it runs, or its log. */
+static int report_start(const struct options *opt, const char *state_dir,
+                        int started_fd)
+{
+    char log[PATH_MAX + 8], byte;
+    ssize_t n = read(started_fd, &byte, 1);
+    FILE *f;
+
+    close(started_fd);
+    if (n == 1) {
+        printf("%s\n", opt->name);
+        return 0;
+    }
+    snprintf(log, sizeof(log), "%s/log", state_dir);
+    error_msg("container %s did not start; its log (%s):", opt->name, log);
+    f = fopen(log, "re");
+    for (int c; f && (c = getc(f)) != EOF;)
+        fputc(c, stderr);
+    if (f)
+        fclose(f);
+    return EXIT_TOOL_FAILED;
+}
+
 static int run_container(struct options *opt)
 {
     unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |
@@ -308,6 +372,7 @@ static int run_container(struct options *opt)
     struct cgroup cg;
     sigset_t saved_mask;
     int sync_pipe[2] = {-1, -1}, code = EXIT_TOOL_FAILED, cg_made = 0;
+    int started_fd = -1;
     pid_t child = -1;
 
     if (opt->net != NET_HOST)
@@ -316,6 +381,8 @@ static int run_container(struct options *opt)
     /* 1. The state directory and its lock: one container per name. */
     if (state_create(opt->name, state_dir, sizeof(state_dir)) < 0)
         return EXIT_TOOL_FAILED;
+    if (opt->detach && detach_monitor(opt, state_dir, &started_fd) > 0)
+        return report_start(opt, state_dir, started_fd);
 
     /* 2. The cgroup, limits set before anything runs in it. */
     if (cgroup_host_detect(&host) < 0 ||
@@ -352,6 +419,12 @@ static int run_container(struct options *opt)
         goto out;
     }
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+    if (started_fd >= 0) { /* -d: tell the caller it runs */
+        if (write(started_fd, "1", 1) < 0)
+            trace("the caller is gone");
+        close(started_fd);
+        started_fd = -1;
+    }
     code = wait_for_exit_code(child);
     trace("container %s ended: exit code %d", opt->name, code);
 out:
@@ -359,6 +432,11 @@ out:
      * and the overlay with them. The cgroup and the state remain. */
     if (cg_made && cgroup_destroy(&cg) < 0)
         code = EXIT_TOOL_FAILED;
+    if (opt->detach) { /* kept, with its log, until rm or gc */
+        snprintf(text, sizeof(text), "%d", code);
+        state_write(state_dir, "exit", text);
+        return code;
+    }
     state_remove(state_dir);
     return code;
 }
@@ -394,7 +472,7 @@ static void remove_bridge_if_unused(void)
 
 static int list_containers(int collect_garbage)
 {
-    char dir[PATH_MAX], pid[32], ip[64];
+    char dir[PATH_MAX], pid[32], ip[64], text[32];
     struct dirent *entry;
     DIR *d = opendir(state_base());
 
@@ -430,8 +508,14 @@ static int list_containers(int collect_garbage)
             snprintf(pid, sizeof(pid), "-");
         if (state_read(dir, "ip", ip, sizeof(ip)) < 0)
             snprintf(ip, sizeof(ip), "-");
-        printf("%-20s %-8s %-16s %s\n", entry->d_name, pid, ip,
-               alive ? "running" : "dead (see: minictr gc)");
+        if (alive)
+            printf("%-20s %-8s %-16s running\n", entry->d_name, pid, ip);
+        else if (state_read(dir, "exit", text, sizeof(text)) == 0)
+            printf("%-20s %-8s %-16s exited (%s)\n", entry->d_name, "-", ip,
+                   text);
+        else
+            printf("%-20s %-8s %-16s dead (see: minictr gc)\n", entry->d_name,
+                   pid, ip);
     }
     closedir(d);
     if (collect_garbage)
@@ -521,6 +605,28 @@ static int exec_in_container(const char *name, char **command)
     return wait_for_exit_code(child);
 }
 
+/* rm: what an ended (-d) container left: its log and state. */
+static int remove_container(const char *name)
+{
+    char dir[PATH_MAX];
+    struct stat st;
+
+    if (cgroup_check_name(name) < 0)
+        return 1;
+    snprintf(dir, sizeof(dir), "%s/%s", state_base(), name);
+    if (stat(dir, &st) < 0) {
+        error_msg("no container '%s' (see: minictr ps)", name);
+        return 1;
+    }
+    if (state_in_use(dir)) {
+        error_msg("container '%s' is running (stop it first: minictr stop "
+                  "%s)",
+                  name, name);
+        return 1;
+    }
+    return state_remove(dir) < 0 ? 1 : 0;
+}
+
 /* stop: SIGTERM, then SIGKILL after 10 s. kill: one signal. */
 static int signal_container(const char *name, int sig, int then_kill)
 {
@@ -555,7 +661,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: %s [-v] run [OPTIONS] [--] CMD [ARG...]\n"
             "       %s exec NAME [--] CMD [ARG...]\n"
-            "       %s stop NAME | kill NAME [SIG] | ps | gc\n"
+            "       %s stop NAME | kill NAME [SIG] | rm NAME | ps | gc\n"
             "A mini container runtime built from ctlab's chapters.\n"
             "\n"
             "  --name NAME        default: ctlab-PID\n"
@@ -569,6 +675,8 @@ static void usage(FILE *out)
             "  --seccomp default|unconfined|FILE\n"
             "  --read-only        a read-only root\n"
             "  --init=false       the command itself is PID 1\n"
+            "  -d, --detach       print the name and return; output in the "
+            "state dir's log\n"
             "  -v                 trace every step\n",
             program_name, program_name, program_name);
 }
@@ -601,10 +709,11 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         {"net", required_argument, NULL, 'N'},
         {"ip", required_argument, NULL, 'i'},
         {"cap-add", required_argument, NULL, 'a'},
-        {"cap-drop", required_argument, NULL, 'd'},
+        {"cap-drop", required_argument, NULL, 'C'},
         {"seccomp", required_argument, NULL, 's'},
         {"read-only", no_argument, NULL, 'R'},
         {"init", required_argument, NULL, 'I'},
+        {"detach", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -619,7 +728,7 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
     opt->use_init = 1;
     default_rootfs(rootfs, sizeof(rootfs));
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+vh", longopts, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "+vhd", longopts, &index)) != -1) {
         char option[32];
 
         switch (c) {
@@ -672,7 +781,7 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
             break;
         }
         case 'a':
-        case 'd':
+        case 'C':
             if (strcasecmp(optarg, "ALL") == 0) {
                 opt->keep_caps = c == 'a' ? cap_permitted_now() : 0;
                 break;
@@ -690,6 +799,10 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
             break;
         case 'R':
             opt->read_only = 1;
+            break;
+        case 'd': /* -d */
+        case 'D':
+            opt->detach = 1;
             break;
         case 'I':
             if (strcmp(optarg, "false") != 0 && strcmp(optarg, "true") != 0)
@@ -747,6 +860,8 @@ int main(int argc, char **argv)
         if (first < argc)
             return exec_in_container(argv[2], argv + first);
     }
+    if (strcmp(argv[1], "rm") == 0 && argc == 3)
+        return remove_container(argv[2]);
     if (strcmp(argv[1], "stop") == 0 && argc == 3)
         return signal_container(argv[2], SIGTERM, 1);
     if (strcmp(argv[1], "kill") == 0 && (argc == 3 || argc == 4)) {

@@ -28,10 +28,14 @@ setup() {
 }
 
 teardown() {
+    # Background minictr processes are SIGKILLed here, as in a crash; gc is
+    # the documented way to clear what they leave.
     cleanup_test
+    minictr gc >/dev/null
     # Nothing of any container remains: state, cgroups, veths, mounts.
-    wait_until 5 no_container_left
-    assert_equal "$(mount_table)" "$mounts_before"
+    # (One chain: a teardown's status is that of its last command.)
+    wait_until 5 no_container_left &&
+        assert_equal "$(mount_table)" "$mounts_before"
 }
 
 no_container_left() {
@@ -182,6 +186,21 @@ start_container() {
     run -0 minictr kill ctlab-k2 15
     wait_exit 5 "$BG_PID"
     assert_equal "$STATUS" 143
+}
+
+@test "-d detaches: the name comes back at once, output goes to the log, rm removes what is left" {
+    run -0 run_ctr -d --name ctlab-det -- /bin/sh -c 'echo hello from inside; sleep 2'
+    assert_output ctlab-det
+    run -0 minictr ps
+    assert_line --regexp '^ctlab-det +[0-9]+ +10\.200\.[0-9.]+ +running$'
+    run -1 minictr rm ctlab-det
+    assert_output "minictr: container 'ctlab-det' is running (stop it first: minictr stop ctlab-det)"
+    wait_until 10 bash -c "minictr ps | grep -q '^ctlab-det .*exited (0)$'"
+    assert_equal "$(cat /run/ctlab/ctlab-det/log)" "hello from inside"
+    run -0 minictr rm ctlab-det
+    assert_file_not_exists /run/ctlab/ctlab-det
+    run -1 minictr rm ctlab-det
+    assert_output "minictr: no container 'ctlab-det' (see: minictr ps)"
 }
 
 @test "kill -9 of minictr mid-run, then gc: nothing is left" {
