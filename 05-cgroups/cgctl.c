@@ -440,19 +440,10 @@ int main(int argc, char **argv)
     opterr = 0;
 
     /* 1. -v before the command, then the command word. */
-    while (argc > 1 &&
-           (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "-h") == 0 ||
-            strcmp(argv[1], "--help") == 0)) {
-        if (argv[1][1] != 'v') {
-            usage(stdout);
-            return 0;
-        }
-        trace_on = true;
-        argc--;
-        argv++;
-    }
-    if (argc < 2) {
-        error_msg("no command given (see: %s --help)", program_name);
+    switch (take_leading_options(&argc, &argv, usage)) {
+    case 0:
+        return 0;
+    case -1:
         return EXIT_USAGE;
     }
     command = argv[1];

@@ -218,18 +218,11 @@ int main(int argc, char **argv)
     set_program_name(argv[0]);
     opterr = 0;
     /* 1. -v before the command word. */
-    while (argc > 1 && strcmp(argv[1], "-v") == 0) {
-        trace_on = true;
-        argc--;
-        argv++;
-    }
-    if (argc < 2) {
-        error_msg("no command given (see: %s --help)", program_name);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        usage(stdout);
+    switch (take_leading_options(&argc, &argv, usage)) {
+    case 0:
         return 0;
+    case -1:
+        return EXIT_USAGE;
     }
 
     /* 2. show and decode only read. */

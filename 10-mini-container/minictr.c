@@ -840,18 +840,12 @@ int main(int argc, char **argv)
 
     set_program_name(argv[0]);
     opterr = 0;
-    while (argc > 1 && strcmp(argv[1], "-v") == 0) {
-        trace_on = true;
-        argc--;
-        argv++;
-    }
-    if (argc < 2) {
-        error_msg("no command given (see: %s --help)", program_name);
-        return EXIT_TOOL_FAILED;
-    }
-    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        usage(stdout);
+    /* 1. -v before the command word. */
+    switch (take_leading_options(&argc, &argv, usage)) {
+    case 0:
         return 0;
+    case -1:
+        return EXIT_TOOL_FAILED;
     }
     if (strcmp(argv[1], "ps") == 0 || strcmp(argv[1], "gc") == 0)
         return list_containers(argv[1][0] == 'g') < 0 ? 1 : 0;

@@ -104,3 +104,21 @@ const char *__asan_default_options(void)
     return "detect_leaks=0";
 }
 #endif
+
+int take_leading_options(int *argc, char ***argv, void (*usage)(FILE *))
+{
+    while (*argc > 1 && strcmp((*argv)[1], "-v") == 0) {
+        trace_on = true;
+        (*argc)--;
+        (*argv)++;
+    }
+    if (*argc < 2) {
+        error_msg("no command given (see: %s --help)", program_name);
+        return -1;
+    }
+    if (strcmp((*argv)[1], "-h") == 0 || strcmp((*argv)[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    return 1;
+}

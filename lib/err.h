@@ -12,6 +12,7 @@
 #define CTLAB_ERR_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Exit codes of tools that run a command (the `docker run` convention). */
 enum {
@@ -41,6 +42,13 @@ void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After getopt_long() returned '?' (with opterr = 0): print one line,
  * "tool: unknown option '-x' (see: tool --help)", and return -1. */
 int report_bad_option(char **argv);
+
+/* For tools of the form "tool [-v]... COMMAND ...": turn trace mode on
+ * for each -v in front of the command word and drop it from *ARGC and
+ * *ARGV, so that (*ARGV)[1] is the command. Returns 1 when there is one;
+ * 0 after -h or --help (USAGE printed on stdout); -1 after "no command
+ * given" on stderr. */
+int take_leading_options(int *argc, char ***argv, void (*usage)(FILE *));
 
 /* Map a wait() status to a shell-style exit code: N, or 128 + signal. */
 int exit_code_from_wait_status(int status);
