@@ -42,19 +42,9 @@
 #include "file.h"
 #include "parse.h"
 #include "process.h"
+#include "userns.h"
 
-#define MAX_RANGES 340 /* lines per map file since Linux 4.15 (5 before) */
-#define MAX_ID     4294967294UL /* (uid_t)-1 is never a valid id */
-
-struct id_range {
-    unsigned long inside, outside, count;
-};
-
-struct id_map {
-    const char *kind; /* "uid" or "gid" */
-    int count;
-    struct id_range ranges[MAX_RANGES];
-};
+#define MAX_ID 4294967294UL /* (uid_t)-1 is never a valid id */
 
 struct options {
     struct id_map uids, gids;
@@ -87,8 +77,8 @@ static int add_range(struct id_map *map, const char *option, const char *text)
                          option, text);
     if (r.inside + r.count - 1 > MAX_ID || r.outside + r.count - 1 > MAX_ID)
         return error_msg("%s '%s': ids go up to %lu", option, text, MAX_ID);
-    if (map->count == MAX_RANGES)
-        return error_msg("%s: at most %d ranges", option, MAX_RANGES);
+    if (map->count == ID_MAP_MAX_RANGES)
+        return error_msg("%s: at most %d ranges", option, ID_MAP_MAX_RANGES);
     for (int i = 0; i < map->count; i++) {
         const struct id_range *o = &map->ranges[i];
         if (ranges_overlap(r.inside, r.count, o->inside, o->count) ||
@@ -118,116 +108,7 @@ static int check_unprivileged_map(const struct id_map *map,
                      own_id, map->kind);
 }
 
-/* The first range /etc/subuid (or subgid) grants USER (by name or uid),
- * as "USER:START:COUNT" lines; see subuid(5). */
-static int find_subid_range(const char *file, const char *user,
-                            unsigned long id, struct id_range *range)
-{
-    char line[256], name[128];
-    FILE *f = fopen(file, "r");
-
-    if (!f)
-        return error_errno("--subids: open %s", file);
-    while (fgets(line, sizeof(line), f)) {
-        unsigned long start, count;
-        char *end;
-        if (sscanf(line, "%127[^:]:%lu:%lu", name, &start, &count) != 3)
-            continue;
-        if (strcmp(name, user) == 0 ||
-            (strtoul(name, &end, 10) == id && *end == '\0')) {
-            *range = (struct id_range){1, start, count};
-            fclose(f);
-            return 0;
-        }
-    }
-    fclose(f);
-    return error_msg("--subids: %s has no range for %s (add one: sudo "
-                     "usermod --add-subuids 100000-165535 --add-subgids "
-                     "100000-165535 %s)",
-                     file, user, user);
-}
-
-/* --subids: root inside is us; ids 1.. are our subordinate range. */
-static int build_subid_maps(struct options *opt)
-{
-    struct passwd *pw = getpwuid(getuid());
-    struct id_range sub;
-
-    if (!pw)
-        return error_msg("--subids: uid %d has no name in /etc/passwd",
-                         (int)getuid());
-    opt->uids.count = opt->gids.count = 0;
-    opt->uids.ranges[opt->uids.count++] = (struct id_range){0, getuid(), 1};
-    if (find_subid_range("/etc/subuid", pw->pw_name, getuid(), &sub) < 0)
-        return -1;
-    opt->uids.ranges[opt->uids.count++] = sub;
-    opt->gids.ranges[opt->gids.count++] = (struct id_range){0, getgid(), 1};
-    if (find_subid_range("/etc/subgid", pw->pw_name, getuid(), &sub) < 0)
-        return -1;
-    opt->gids.ranges[opt->gids.count++] = sub;
-    return 0;
-}
-
 /* --- writing the maps (in the parent) ------------------------------------*/
-
-/* "0 1000 1\n1 100000 65536": the format of /proc/PID/uid_map, one range
- * a line (the last newline is optional). */
-static void format_map(const struct id_map *map, char *buf, size_t size)
-{
-    size_t used = 0;
-
-    buf[0] = '\0';
-    for (int i = 0; i < map->count && used < size; i++)
-        used += snprintf(buf + used, size - used, "%s%lu %lu %lu",
-                         i ? "\n" : "", map->ranges[i].inside,
-                         map->ranges[i].outside, map->ranges[i].count);
-}
-
-/* Run newuidmap or newgidmap: PROGRAM PID INSIDE OUTSIDE COUNT ... */
-static int run_id_helper(const char *program, pid_t child,
-                         const struct id_map *map)
-{
-    char *argv[2 + 3 * MAX_RANGES + 1];
-    char numbers[1 + 3 * MAX_RANGES][24];
-    char line[256] = "";
-    int argc = 0, status;
-    pid_t pid;
-
-    snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)child);
-    argv[argc++] = (char *)program;
-    argv[argc++] = numbers[0];
-    for (int i = 0; i < map->count; i++) {
-        const struct id_range *r = &map->ranges[i];
-        snprintf(numbers[1 + 3 * i], 24, "%lu", r->inside);
-        snprintf(numbers[2 + 3 * i], 24, "%lu", r->outside);
-        snprintf(numbers[3 + 3 * i], 24, "%lu", r->count);
-        for (int j = 1; j <= 3; j++)
-            argv[argc++] = numbers[j + 3 * i];
-    }
-    argv[argc] = NULL;
-    for (int i = 0; i < argc; i++)
-        snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
-                 i ? " " : "", argv[i]);
-    trace("run %s  <- setuid root: it checks /etc/sub%cid, then writes the "
-          "map for us",
-          line, program[3]);
-
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0)
-        return error_errno("fork");
-    if (pid == 0) {
-        execvp(program, argv);
-        error_errno("exec %s (install the uidmap package)", program);
-        _exit(EXIT_NOT_FOUND);
-    }
-    if (waitpid(pid, &status, 0) < 0)
-        return error_errno("waitpid(%s)", program);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return error_msg("%s failed (exit code %d)", program,
-                         exit_code_from_wait_status(status));
-    return 0;
-}
 
 /* Write /proc/CHILD/FILE in one write; say what was refused and why. */
 static int write_map_file(pid_t child, const char *file, const char *text,
@@ -244,7 +125,7 @@ static int write_map_file(pid_t child, const char *file, const char *text,
 
 static int write_maps(const struct options *opt, pid_t child)
 {
-    char text[MAX_RANGES * 40];
+    char text[ID_MAP_MAX_RANGES * 40];
 
     if (opt->subids)
         return run_id_helper("newuidmap", child, &opt->uids) < 0 ||
@@ -253,7 +134,7 @@ static int write_maps(const struct options *opt, pid_t child)
                    : 0;
 
     if (opt->uids.count) {
-        format_map(&opt->uids, text, sizeof(text));
+        format_id_map(&opt->uids, text, sizeof(text));
         if (write_map_file(child, "uid_map", text, NULL) < 0)
             return -1;
     }
@@ -267,7 +148,7 @@ static int write_maps(const struct options *opt, pid_t child)
             if (write_map_file(child, "setgroups", "deny", NULL) < 0)
                 return -1;
         }
-        format_map(&opt->gids, text, sizeof(text));
+        format_id_map(&opt->gids, text, sizeof(text));
         if (write_map_file(child, "gid_map", text,
                            opt->skip_setgroups
                                ? " (an unprivileged gid_map needs \"deny\" "
@@ -400,7 +281,7 @@ int main(int argc, char **argv)
     /* 1. Options and maps, checked before any system call. */
     if (parse_options(argc, argv, &opt) < 0)
         return EXIT_USAGE;
-    if (opt.subids && build_subid_maps(&opt) < 0)
+    if (opt.subids && subid_maps(&opt.uids, &opt.gids, 0) < 0)
         return EXIT_TOOL_FAILED;
     if (!opt.subids && geteuid() != 0 &&
         (check_unprivileged_map(&opt.uids, geteuid()) < 0 ||

@@ -32,21 +32,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "capabilities.h"
 #include "cgroup.h"
+#include "console.h"
 #include "err.h"
 #include "exec.h"
 #include "filter.h"
@@ -58,9 +62,15 @@
 #include "process.h"
 #include "rootfs.h"
 #include "state.h"
+#include "syscalls.h"
+#include "userns.h"
 
 #define BRIDGE         "ctlab0"
 #define BRIDGE_ADDRESS "10.200.0.1/16"
+#define MAX_ENV        64
+#define MAX_VOLUMES    16
+#define DEFAULT_PATH                                                           \
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* What docker masks in /proc: files get /dev/null bound on them,
  * directories an empty read-only tmpfs. */
@@ -70,6 +80,12 @@ static const char *const masked_paths[] = {
 };
 static const char *const readonly_paths[] = {
     "bus", "fs", "irq", "sys", "sysrq-trigger", NULL,
+};
+
+struct volume {
+    char host[PATH_MAX];   /* resolved, absolute */
+    const char *container; /* absolute, no ".." */
+    int read_only;
 };
 
 struct options {
@@ -86,6 +102,14 @@ struct options {
     int read_only;
     int use_init;
     int detach; /* -d */
+    int tty;    /* -t */
+    int rootless;
+    int cap_add_all;
+    const char *env[MAX_ENV + 4]; /* KEY=VAL: the defaults, then -e's */
+    int env_count;
+    const char *workdir; /* -w */
+    struct volume volumes[MAX_VOLUMES];
+    int volume_count;
     char **command;
 };
 
@@ -139,7 +163,7 @@ static int mount_sys(const char *root)
 }
 
 static int mount_overlay_root(const char *state_dir, char *rootfs, char *merged,
-                              size_t size)
+                              size_t size, int userxattr)
 {
     char upper[PATH_MAX + 16], work[PATH_MAX + 16];
     char *lowers[1] = {rootfs};
@@ -153,12 +177,151 @@ static int mount_overlay_root(const char *state_dir, char *rootfs, char *merged,
         mkdir(merged, 0755) < 0)
         return error_errno("make the overlay directories in %s", state_dir);
     spec.target = merged;
-    spec.userxattr = geteuid() != 0;
+    spec.userxattr = userxattr; /* trusted.* is for the host's root */
     return overlay_mount(&spec);
 }
 
+/* Open PATH inside ROOT_FD the way the container will see it: symlinks
+ * and ".." resolved as if ROOT_FD were "/" (openat2 RESOLVE_IN_ROOT), so
+ * an image's symlink cannot send a volume onto a host path. Missing
+ * directories are made on the way; the last component too, a directory
+ * when IS_DIR, else an empty file (the mount point for a file). */
+static int open_in_root(int root_fd, const char *path, int is_dir)
+{
+    const uint64_t resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = resolve};
+    struct open_how dir_how = {.flags = O_DIRECTORY | O_CLOEXEC,
+                               .resolve = resolve};
+    char prefix[PATH_MAX];
+    size_t length = strlen(path);
+    int fd = -1;
+
+    /* One prefix at a time: "/a", "/a/b", ... "/a/b/c". */
+    for (size_t end = 1; end <= length; end++) {
+        int last = end == length, parent, made;
+        char *name;
+
+        if (!last && path[end] != '/')
+            continue;
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
+        fd = sys_openat2(root_fd, prefix, &how);
+        if (fd < 0 && errno == ENOENT) {
+            /* Missing: make it in its parent, found the same safe way,
+             * and open it again. */
+            name = strrchr(prefix, '/');
+            *name++ = '\0';
+            parent = sys_openat2(root_fd, prefix[0] ? prefix : "/", &dir_how);
+            if (parent < 0)
+                return error_errno("open %s in the container", prefix);
+            if (!last || is_dir)
+                made = mkdirat(parent, name, 0755) == 0 || errno == EEXIST;
+            else
+                made = (fd = openat(parent, name,
+                                    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                                    0644)) >= 0 &&
+                       close(fd) == 0;
+            close(parent);
+            if (!made)
+                return error_errno("make %s in the container", path);
+            snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
+            fd = sys_openat2(root_fd, prefix, &how);
+        }
+        if (fd < 0)
+            return error_errno("open %s in the container", prefix);
+        if (!last)
+            close(fd);
+    }
+    return fd;
+}
+
+/* --volume HOST:CTR[:ro]: a recursive bind of the host's directory or
+ * file, made with the new mount API so ":ro" holds for every mount below
+ * it too (mount_setattr AT_RECURSIVE, Linux 5.12). */
+static int mount_volumes(const char *root, const struct options *opt)
+{
+    int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    if (root_fd < 0)
+        return error_errno("open %s", root);
+    for (int i = 0; i < opt->volume_count; i++) {
+        const struct volume *v = &opt->volumes[i];
+        struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+        struct stat st;
+        int target, tree;
+
+        if (stat(v->host, &st) < 0)
+            return error_errno("--volume %s", v->host);
+        target = open_in_root(root_fd, v->container, S_ISDIR(st.st_mode));
+        if (target < 0)
+            return -1;
+        trace("open_tree(\"%s\", OPEN_TREE_CLONE|AT_RECURSIVE)%s; "
+              "move_mount(-> %s%s)",
+              v->host, v->read_only ? "; mount_setattr(MOUNT_ATTR_RDONLY)" : "",
+              root, v->container);
+        tree = open_tree(AT_FDCWD, v->host,
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (tree < 0 ||
+            (v->read_only &&
+             mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+                           sizeof(attr)) < 0) ||
+            move_mount(tree, "", target, "",
+                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return error_errno("--volume %s:%s", v->host, v->container);
+        close(tree);
+        close(target);
+    }
+    close(root_fd);
+    return 0;
+}
+
+/* The command's environment: nothing of the host's (no SUDO_USER, no
+ * host PATH), only docker's defaults and -e. */
+static void set_environment(const struct options *opt)
+{
+    clearenv();
+    for (int i = 0; i < opt->env_count; i++)
+        putenv((char *)opt->env[i]);
+}
+
+/* -w DIR: made if missing (as docker does), then the command's cwd. */
+static int enter_workdir(const char *workdir)
+{
+    int root_fd, fd;
+
+    if (!workdir)
+        return 0;
+    root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        return error_errno("open /");
+    fd = open_in_root(root_fd, workdir, 1);
+    if (fd < 0)
+        return -1;
+    if (fchdir(fd) < 0)
+        return error_errno("-w %s", workdir);
+    trace("chdir(\"%s\")", workdir);
+    close(fd);
+    close(root_fd);
+    return 0;
+}
+
+/* -t: the command leads its own process group, the terminal's
+ * foreground one, so ^C and SIGWINCH go to it and not to PID 1. SIGTTOU
+ * is blocked while it takes the terminal from the background (the mask
+ * is restored before exec). */
+static void take_terminal(void)
+{
+    sigset_t ttou;
+
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &ttou, NULL);
+    setpgid(0, 0);
+    if (tcsetpgrp(STDIN_FILENO, getpid()) < 0)
+        error_errno("tcsetpgrp");
+}
+
 static void run_child(const struct options *opt, const char *state_dir,
-                      const sigset_t *saved_mask, int sync_fd)
+                      const sigset_t *saved_mask, int sync_fd, int console_fd)
 {
     char merged[PATH_MAX + 16], rootfs[PATH_MAX];
     struct cap_plan plan = {.keep = opt->keep_caps, .no_new_privs = 1};
@@ -169,6 +332,10 @@ static void run_child(const struct options *opt, const char *state_dir,
     /* 5. Wait for the network; then the mounts. They live and die with
      *    this mount namespace: nothing to clean up on the host. */
     child_wait_for_parent(sync_fd);
+    /* --rootless: the host's supplementary groups mean nothing in here;
+     * drop them where the map allows it (not after setgroups "deny"). */
+    if (opt->rootless && setgroups(0, NULL) == 0)
+        trace("setgroups(0, NULL)");
     /* A cgroup namespace now, not at clone: on v1 the child joined its
      * cgroups only after the clone, and the namespace's root is the
      * cgroup it is in when it is made. */
@@ -179,18 +346,20 @@ static void run_child(const struct options *opt, const char *state_dir,
     }
     snprintf(rootfs, sizeof(rootfs), "%s", opt->rootfs);
     if (set_root_propagation(PROPAGATION_PRIVATE) < 0 ||
-        mount_overlay_root(state_dir, rootfs, merged, sizeof(merged)) < 0 ||
+        mount_overlay_root(state_dir, rootfs, merged, sizeof(merged),
+                           opt->rootless) < 0 ||
         /* 6. /dev, /proc, /sys, hostname, and the switch of roots. */
         rootfs_make_dev(merged) < 0 || rootfs_mount_proc(merged) < 0 ||
         mask_proc_paths(merged) < 0 ||
-        (opt->net != NET_HOST && mount_sys(merged) < 0))
+        (opt->net != NET_HOST && mount_sys(merged) < 0) ||
+        mount_volumes(merged, opt) < 0)
         _exit(EXIT_TOOL_FAILED);
     trace("sethostname(\"%s\")", opt->hostname);
     if (sethostname(opt->hostname, strlen(opt->hostname)) < 0) {
         error_errno("sethostname");
         _exit(EXIT_TOOL_FAILED);
     }
-    if (rootfs_pivot(merged) < 0)
+    if (rootfs_pivot(merged) < 0 || enter_workdir(opt->workdir) < 0)
         _exit(EXIT_TOOL_FAILED);
     if (opt->read_only) {
         trace("mount(\"/\", MS_BIND|MS_REMOUNT|MS_RDONLY)");
@@ -214,11 +383,13 @@ static void run_child(const struct options *opt, const char *state_dir,
     }
     trace("setsid()");
     setsid();
-    if (close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
+    if ((console_fd >= 0 && console_setup_child(console_fd) < 0) ||
+        close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
         (filter && filter_load(filter) < 0))
         _exit(EXIT_TOOL_FAILED);
 
     /* 8. PID 1: chapter 01's init, or the command itself. */
+    set_environment(opt);
     if (!opt->use_init) {
         sigprocmask(SIG_SETMASK, saved_mask, NULL);
         exec_command(opt->command);
@@ -232,6 +403,8 @@ static void run_child(const struct options *opt, const char *state_dir,
         _exit(EXIT_TOOL_FAILED);
     }
     if (main_child == 0) {
+        if (opt->tty)
+            take_terminal();
         sigprocmask(SIG_SETMASK, saved_mask, NULL);
         exec_command(opt->command);
     }
@@ -363,54 +536,187 @@ static int report_start(const struct options *opt, const char *state_dir,
     return EXIT_TOOL_FAILED;
 }
 
+/* --rootless: the nearest cgroup v2 directory above our own that is ours
+ * (systemd's Delegate=yes chowns a subtree to the user): its path in
+ * PARENT, or 0 if there is none. */
+static int find_delegated_cgroup(const struct cgroup_host *host, char *parent,
+                                 size_t size)
+{
+    char line[CG_PARENT_MAX], path[CG_PARENT_MAX + CG_MOUNT_MAX + 32], *slash;
+    struct stat st;
+    FILE *f;
+
+    if (!host->v2_mount[0] || !(f = fopen("/proc/self/cgroup", "re")))
+        return 0;
+    while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
+        ;
+    fclose(f);
+    if (strncmp(line, "0::/", 4) != 0)
+        return 0;
+    line[strcspn(line, "\n")] = '\0';
+    snprintf(path, sizeof(path), "%s%s", host->v2_mount, line + 3);
+    /* Our own cgroup has us in it: the no-internal-process rule keeps
+     * controllers out of its children. Start one up. */
+    while ((slash = strrchr(path, '/')) &&
+           slash > path + strlen(host->v2_mount)) {
+        char file[sizeof(path) + 32];
+        *slash = '\0';
+        snprintf(file, sizeof(file), "%s/cgroup.subtree_control", path);
+        if (stat(path, &st) == 0 && st.st_uid == geteuid() &&
+            access(file, W_OK) == 0 && strlen(path) < size) {
+            memcpy(parent, path, strlen(path) + 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* --rootless: map root inside to us; with newuidmap and a range of ours
+ * in /etc/subuid, ids 1.. to that range too, so the image's other users
+ * (and chown) work. */
+static int write_id_maps(pid_t child)
+{
+    static struct id_map uids, gids;
+
+    if (geteuid() != 0 && access("/usr/bin/newuidmap", X_OK) == 0 &&
+        subid_maps(&uids, &gids, 1) == 0)
+        return run_id_helper("newuidmap", child, &uids) < 0 ||
+                       run_id_helper("newgidmap", child, &gids) < 0
+                   ? -1
+                   : 0;
+    trace("write /proc/%d/setgroups \"deny\", uid_map \"0 %d 1\", gid_map "
+          "\"0 %d 1\"  <- one id: no newuidmap range for us",
+          (int)child, (int)getuid(), (int)getgid());
+    return map_root_to_ids(child, getuid(), getgid());
+}
+
+/* Files the container made as one of the subordinate ids are not ours on
+ * the host: remove DIR from inside a user namespace with the same maps,
+ * as `podman unshare rm` does. */
+static int remove_as_mapped_root(const char *dir)
+{
+    int go[2];
+    char byte;
+    pid_t child;
+
+    if (geteuid() == 0)
+        return state_remove(dir);
+    if (pipe2(go, O_CLOEXEC) < 0)
+        return error_errno("pipe2");
+    child =
+        clone_child(CLONE_NEWUSER, "to remove what the container's ids own");
+    if (child < 0)
+        return -1;
+    if (child == 0) {
+        close(go[1]);
+        _exit(read(go[0], &byte, 1) == 1 && state_remove(dir) == 0 ? 0 : 1);
+    }
+    close(go[0]);
+    if (write_id_maps(child) == 0 && write(go[1], "1", 1) == 1) {
+        close(go[1]);
+        return wait_for_exit_code(child) == 0 ? 0 : -1;
+    }
+    close(go[1]);
+    wait_for_exit_code(child);
+    return state_remove(dir);
+}
+
+/* 2. The cgroup: ctlab's own as root; rootless, only in a delegated v2
+ *    subtree. Returns 1 when made, 0 when the container goes without. */
+static int make_cgroup(const struct options *opt, const char *state_dir,
+                       struct cgroup *cg)
+{
+    char parent[CG_PARENT_MAX] = "";
+    struct cgroup_host host;
+
+    if (cgroup_host_detect(&host) < 0)
+        return -1;
+    if (geteuid() != 0 &&
+        !find_delegated_cgroup(&host, parent, sizeof(parent))) {
+        if (opt->limit_count)
+            return error_msg(
+                "--memory/--cpus/--pids as uid %d need a cgroup v2 "
+                "subtree delegated to you, and there is none "
+                "(try: systemd-run --user --scope -p "
+                "Delegate=yes minictr run ...)",
+                (int)geteuid());
+        trace("no cgroup: not root, and no cgroup v2 subtree is delegated to "
+              "uid %d",
+              (int)geteuid());
+        return 0;
+    }
+    if (parent[0])
+        trace("cgroup: %s is delegated to uid %d", parent, (int)geteuid());
+    if (cgroup_plan(&host, opt->name, parent[0] ? parent : NULL, &opt->limits,
+                    cg) < 0 ||
+        cgroup_create(cg) < 0)
+        return -1;
+    state_write(state_dir, "cgroup", parent[0] ? parent : "ctlab");
+    if (cgroup_set_limits(cg, &opt->limits) < 0) {
+        cgroup_destroy(cg);
+        return -1;
+    }
+    return 1;
+}
+
 static int run_container(struct options *opt)
 {
     unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |
                           CLONE_NEWIPC; /* CLONE_NEWCGROUP: in the child */
     char state_dir[PATH_MAX], text[32];
-    struct cgroup_host host;
     struct cgroup cg;
     sigset_t saved_mask;
-    int sync_pipe[2] = {-1, -1}, code = EXIT_TOOL_FAILED, cg_made = 0;
-    int started_fd = -1;
+    int sync_pipe[2] = {-1, -1}, console[2] = {-1, -1};
+    int code = EXIT_TOOL_FAILED, cg_made = 0, started_fd = -1, master;
     pid_t child = -1;
 
     if (opt->net != NET_HOST)
         flags |= CLONE_NEWNET;
+    if (opt->rootless)
+        flags |= CLONE_NEWUSER;
 
     /* 1. The state directory and its lock: one container per name. */
     if (state_create(opt->name, state_dir, sizeof(state_dir)) < 0)
         return EXIT_TOOL_FAILED;
     if (opt->detach && detach_monitor(opt, state_dir, &started_fd) > 0)
         return report_start(opt, state_dir, started_fd);
+    for (int i = 0; i < opt->env_count; i++) /* for exec */
+        state_append(state_dir, "env", opt->env[i]);
+    if (opt->workdir)
+        state_write(state_dir, "workdir", opt->workdir);
 
     /* 2. The cgroup, limits set before anything runs in it. */
-    if (cgroup_host_detect(&host) < 0 ||
-        cgroup_plan(&host, opt->name, NULL, &opt->limits, &cg) < 0 ||
-        cgroup_create(&cg) < 0)
-        goto out;
-    cg_made = 1;
-    state_write(state_dir, "cgroup", opt->name);
-    if (cgroup_set_limits(&cg, &opt->limits) < 0)
+    cg_made = make_cgroup(opt, state_dir, &cg);
+    if (cg_made < 0)
         goto out;
 
     /* 3. The child, in its namespaces and its cgroup from the start. */
     if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
-        block_forwarded_signals(&saved_mask) < 0)
+        (opt->tty &&
+         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) ||
+        block_forwarded_signals(&saved_mask) < 0) {
+        error_errno("pipe2/socketpair");
         goto out;
-    child = cgroup_clone_into(&cg, flags);
+    }
+    child = cg_made ? cgroup_clone_into(&cg, flags)
+                    : clone_child(flags, "the container");
     if (child < 0)
         goto out;
     if (child == 0) {
         close(sync_pipe[1]);
-        run_child(opt, state_dir, &saved_mask, sync_pipe[0]);
+        if (console[0] >= 0)
+            close(console[0]);
+        run_child(opt, state_dir, &saved_mask, sync_pipe[0], console[1]);
     }
     close(sync_pipe[0]);
+    if (console[1] >= 0)
+        close(console[1]);
     snprintf(text, sizeof(text), "%d", (int)child);
     state_write(state_dir, "pid", text);
 
-    /* 4. Its network, then let it go. */
+    /* 4. Its ids (--rootless) and its network, then let it go. */
     if (forward_signals_to(child) < 0 ||
+        (opt->rootless && write_id_maps(child) < 0) ||
         (opt->net == NET_BRIDGE &&
          connect_container(opt, state_dir, child) < 0) ||
         release_child(sync_pipe[1]) < 0) {
@@ -425,24 +731,50 @@ static int run_container(struct options *opt)
         close(started_fd);
         started_fd = -1;
     }
+    /* -t: our terminal is the container's until it ends. */
+    if (opt->tty && (master = console_receive(console[0])) >= 0)
+        console_relay(master);
     code = wait_for_exit_code(child);
     trace("container %s ended: exit code %d", opt->name, code);
 out:
     /* The namespaces went with their last process: the veth, the mounts
      * and the overlay with them. The cgroup and the state remain. */
-    if (cg_made && cgroup_destroy(&cg) < 0)
+    if (console[0] >= 0)
+        close(console[0]);
+    if (cg_made > 0 && cgroup_destroy(&cg) < 0)
         code = EXIT_TOOL_FAILED;
     if (opt->detach) { /* kept, with its log, until rm or gc */
         snprintf(text, sizeof(text), "%d", code);
         state_write(state_dir, "exit", text);
         return code;
     }
-    state_remove(state_dir);
+    if (opt->rootless)
+        remove_as_mapped_root(state_dir);
+    else
+        state_remove(state_dir);
     return code;
 }
 
 /* --- ps and gc ---------------------------------------------------------------
  */
+
+/* The cgroup of the container whose state is in DIR, as run made it:
+ * 1, or 0 when it has none (rootless without delegation). */
+static int container_cgroup(const char *dir, const char *name,
+                            struct cgroup *cg)
+{
+    struct cgroup_limits none = {0};
+    struct cgroup_host host;
+    char parent[CG_PARENT_MAX];
+
+    if (state_read(dir, "cgroup", parent, sizeof(parent)) < 0)
+        return 0;
+    if (cgroup_host_detect(&host) < 0 ||
+        cgroup_plan(&host, name, strcmp(parent, "ctlab") == 0 ? NULL : parent,
+                    &none, cg) < 0)
+        return -1;
+    return 1;
+}
 
 /* With no container left, the bridge and the address book go too. */
 static void remove_bridge_if_unused(void)
@@ -459,11 +791,10 @@ static void remove_bridge_if_unused(void)
         closedir(d);
     if (containers)
         return;
-    host = netlink_open("host");
-    if (host && link_lookup(host, BRIDGE, NULL, 0, 1) > 0) {
-        delete_link(host, BRIDGE);
+    host = geteuid() == 0 ? netlink_open("host") : NULL; /* root's bridge */
+    if (host && link_lookup(host, BRIDGE, NULL, 0, 1) > 0 &&
+        delete_link(host, BRIDGE) == 0)
         printf("removed bridge %s\n", BRIDGE);
-    }
     netlink_close(host);
     snprintf(book, sizeof(book), "%s/.ipam.lock", state_base());
     unlink(book);
@@ -488,19 +819,16 @@ static int list_containers(int collect_garbage)
         snprintf(dir, sizeof(dir), "%s/%s", state_base(), entry->d_name);
         alive = state_in_use(dir);
         if (collect_garbage) {
-            struct cgroup_host host;
-            struct cgroup_limits none = {0};
             struct cgroup cg;
 
             if (alive)
                 continue;
             /* A SIGKILLed minictr left these: its cgroup and its state. */
             trace("gc: %s is dead", entry->d_name);
-            if (cgroup_host_detect(&host) == 0 &&
-                cgroup_plan(&host, entry->d_name, NULL, &none, &cg) == 0 &&
+            if (container_cgroup(dir, entry->d_name, &cg) == 1 &&
                 cgroup_exists(&cg))
                 cgroup_destroy(&cg);
-            state_remove(dir);
+            remove_as_mapped_root(dir);
             printf("removed %s\n", entry->d_name);
             continue;
         }
@@ -540,17 +868,53 @@ static int find_running(const char *name, char *dir, size_t size, pid_t *pid)
     return 0;
 }
 
+/* Is PID's namespace KIND another than ours? */
+static int ns_differs(pid_t pid, const char *kind)
+{
+    char path[64];
+    struct stat theirs, ours;
+
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kind);
+    if (stat(path, &theirs) < 0)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+    return stat(path, &ours) == 0 &&
+           (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
+}
+
+/* exec gets the environment run gave the container (its state's env). */
+static void exec_environment(const char *dir)
+{
+    char path[PATH_MAX + 8], *line = NULL;
+    size_t size = 0;
+    ssize_t length;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/env", dir);
+    f = fopen(path, "re");
+    if (!f)
+        return;
+    clearenv();
+    while ((length = getline(&line, &size, f)) > 0) {
+        if (line[length - 1] == '\n')
+            line[length - 1] = '\0';
+        putenv(strdup(line));
+    }
+    free(line);
+    fclose(f);
+}
+
 /* exec: into every namespace of the container's init, its cgroup and its
  * root, with the same capabilities and seccomp profile, then CMD. */
 static int exec_in_container(const char *name, char **command)
 {
-    char dir[PATH_MAX], root_path[64];
+    char dir[PATH_MAX], root_path[64], workdir[PATH_MAX] = "/";
     struct cap_plan plan = {.no_new_privs = 1};
-    struct cgroup_limits none = {0};
-    struct cgroup_host host;
+    unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+                          CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
     struct cgroup cg;
     scmp_filter_ctx filter;
-    int pidfd, root_fd;
+    int pidfd, root_fd, has_cgroup;
     pid_t init, child;
 
     if (find_running(name, dir, sizeof(dir), &init) < 0)
@@ -570,22 +934,28 @@ static int exec_in_container(const char *name, char **command)
         error_errno("open container %s", name);
         return EXIT_TOOL_FAILED;
     }
-    /* 2. Its cgroup (05), then all its namespaces in one setns (04). */
-    if (cgroup_host_detect(&host) < 0 ||
-        cgroup_plan(&host, name, NULL, &none, &cg) < 0 ||
-        cgroup_attach(&cg, getpid()) < 0)
+    /* Run's -w and -e, while the state dir is in sight. */
+    state_read(dir, "workdir", workdir, sizeof(workdir));
+    exec_environment(dir);
+    /* 2. Its cgroup (05), then all its namespaces in one setns (04):
+     *    its user namespace too if it has one (--rootless); setns puts
+     *    us in that first, so the others are ours to join. */
+    has_cgroup = container_cgroup(dir, name, &cg);
+    if (has_cgroup < 0 || (has_cgroup && cgroup_attach(&cg, getpid()) < 0))
         return EXIT_TOOL_FAILED;
-    trace("setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|"
-          "CLONE_NEWPID|CLONE_NEWCGROUP)");
-    if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-                         CLONE_NEWPID | CLONE_NEWCGROUP) < 0) {
+    if (ns_differs(init, "user"))
+        flags |= CLONE_NEWUSER;
+    trace("setns(pidfd, %sCLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|"
+          "CLONE_NEWPID|CLONE_NEWCGROUP)",
+          flags & CLONE_NEWUSER ? "CLONE_NEWUSER|" : "");
+    if (setns(pidfd, (int)flags) < 0) {
         error_errno("setns into %s", name);
         return EXIT_TOOL_FAILED;
     }
     /* 3. setns into a mount namespace does not move our root: go to the
-     *    init's root (as nsenter --root does). */
-    if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
-        error_errno("enter the root of %s", name);
+     *    init's root (as nsenter --root does), and to run's -w. */
+    if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir(workdir) < 0) {
+        error_errno("enter the root of %s (%s)", name, workdir);
         return EXIT_TOOL_FAILED;
     }
     /* 4. A child, to be in the PID namespace; restricted like the rest. */
@@ -624,7 +994,7 @@ static int remove_container(const char *name)
                   name, name);
         return 1;
     }
-    return state_remove(dir) < 0 ? 1 : 0;
+    return remove_as_mapped_root(dir) < 0 ? 1 : 0;
 }
 
 /* stop: SIGTERM, then SIGKILL after 10 s. kill: one signal. */
@@ -675,6 +1045,10 @@ static void usage(FILE *out)
             "  --seccomp default|unconfined|FILE\n"
             "  --read-only        a read-only root\n"
             "  --init=false       the command itself is PID 1\n"
+            "  -e KEY=VAL, -w DIR, --volume /HOST:/CTR[:ro]\n"
+            "  --rootless         in a user namespace, you as its root "
+            "(implied when not root)\n"
+            "  -t, --tty          a terminal: a pty of the container's own\n"
             "  -d, --detach       print the name and return; output in the "
             "state dir's log\n"
             "  -v                 trace every step\n",
@@ -697,6 +1071,82 @@ static void default_rootfs(char *rootfs, size_t size)
     snprintf(rootfs, size, "%.*s/rootfs", (int)(size - 8), self);
 }
 
+/* -e KEY=VAL, or -e KEY for the host's value of KEY (docker's way). */
+static int add_env(struct options *opt, const char *text)
+{
+    const char *value;
+    char *entry;
+
+    if (!text[0] || text[0] == '=' || strchr(text, '\n'))
+        return error_msg("-e '%s': want KEY=VALUE (one line)", text);
+    if (opt->env_count == MAX_ENV)
+        return error_msg("-e: at most %d", MAX_ENV);
+    if (!strchr(text, '=')) {
+        value = getenv(text);
+        if (!value)
+            return 0; /* unset on the host: unset inside */
+        if (asprintf(&entry, "%s=%s", text, value) < 0)
+            return error_errno("-e");
+        text = entry;
+    }
+    opt->env[opt->env_count++] = text;
+    return 0;
+}
+
+/* The defaults go first, so that -e overrides them (putenv, in order). */
+static int finish_env(struct options *opt)
+{
+    const char *defaults[4];
+    char *hostname;
+    int n = 0;
+
+    if (asprintf(&hostname, "HOSTNAME=%s", opt->hostname) < 0)
+        return error_errno("asprintf");
+    defaults[n++] = "PATH=" DEFAULT_PATH;
+    defaults[n++] = hostname;
+    defaults[n++] = "HOME=/root";
+    if (opt->tty)
+        defaults[n++] = "TERM=xterm";
+    memmove(opt->env + n, opt->env, sizeof(opt->env[0]) * opt->env_count);
+    memcpy(opt->env, defaults, sizeof(defaults[0]) * n);
+    opt->env_count += n;
+    return 0;
+}
+
+/* --volume HOST:CTR[:ro|:rw]. */
+static int add_volume(struct options *opt, const char *text)
+{
+    struct volume *v = &opt->volumes[opt->volume_count];
+    char host[PATH_MAX], *colon, *mode;
+
+    if (opt->volume_count == MAX_VOLUMES)
+        return error_msg("--volume: at most %d", MAX_VOLUMES);
+    snprintf(host, sizeof(host), "%s", text);
+    colon = strchr(host, ':');
+    if (!colon || host[0] != '/' || colon[1] != '/')
+        return error_msg("--volume %s: want /HOST/PATH:/CONTAINER/PATH[:ro]",
+                         text);
+    *colon = '\0';
+    v->container = text + (colon + 1 - host);
+    mode = strchr(colon + 1, ':');
+    if (mode) {
+        if (strcmp(mode, ":ro") != 0 && strcmp(mode, ":rw") != 0)
+            return error_msg("--volume %s: the mode is ro or rw", text);
+        v->read_only = strcmp(mode, ":ro") == 0;
+        v->container = strndup(v->container, (size_t)(mode - colon - 1));
+    }
+    if (strstr(v->container, "/../") || strcmp(v->container, "/") == 0 ||
+        (strlen(v->container) >= 3 &&
+         strcmp(v->container + strlen(v->container) - 3, "/..") == 0))
+        return error_msg("--volume %s: the container path must be below / "
+                         "and without '..'",
+                         text);
+    if (!realpath(host, v->host))
+        return error_errno("--volume %s: %s", text, host);
+    opt->volume_count++;
+    return 0;
+}
+
 static int parse_run_options(int argc, char **argv, struct options *opt)
 {
     static const struct option longopts[] = {
@@ -714,12 +1164,17 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         {"read-only", no_argument, NULL, 'R'},
         {"init", required_argument, NULL, 'I'},
         {"detach", no_argument, NULL, 'D'},
+        {"tty", no_argument, NULL, 't'},
+        {"env", required_argument, NULL, 'e'},
+        {"workdir", required_argument, NULL, 'w'},
+        {"volume", required_argument, NULL, 'V'},
+        {"rootless", no_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     char rootfs[PATH_MAX];
     struct ipv4_cidr cidr;
-    int c, index, cap;
+    int c, index, cap, net_given = 0;
 
     /* Docker's 14 capabilities unless told otherwise. */
     for (const char *const *name = docker_default_caps; *name; name++)
@@ -728,7 +1183,7 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
     opt->use_init = 1;
     default_rootfs(rootfs, sizeof(rootfs));
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+vhd", longopts, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "+vhdte:w:", longopts, &index)) != -1) {
         char option[32];
 
         switch (c) {
@@ -756,6 +1211,7 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
             opt->limit_count++;
             break;
         case 'N':
+            net_given = 1;
             if (strcmp(optarg, "bridge") == 0)
                 opt->net = NET_BRIDGE;
             else if (strcmp(optarg, "none") == 0)
@@ -783,7 +1239,8 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         case 'a':
         case 'C':
             if (strcasecmp(optarg, "ALL") == 0) {
-                opt->keep_caps = c == 'a' ? cap_permitted_now() : 0;
+                opt->cap_add_all = c == 'a';
+                opt->keep_caps = 0;
                 break;
             }
             cap = cap_parse(c == 'a' ? "--cap-add" : "--cap-drop", optarg);
@@ -803,6 +1260,25 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         case 'd': /* -d */
         case 'D':
             opt->detach = 1;
+            break;
+        case 't':
+            opt->tty = 1;
+            break;
+        case 'e':
+            if (add_env(opt, optarg) < 0)
+                return -1;
+            break;
+        case 'w':
+            if (optarg[0] != '/')
+                return error_msg("-w %s: want an absolute path", optarg);
+            opt->workdir = optarg;
+            break;
+        case 'V':
+            if (add_volume(opt, optarg) < 0)
+                return -1;
+            break;
+        case 'U':
+            opt->rootless = 1;
             break;
         case 'I':
             if (strcmp(optarg, "false") != 0 && strcmp(optarg, "true") != 0)
@@ -829,9 +1305,20 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         snprintf(opt->name, sizeof(opt->name), "ctlab-%d", (int)getpid());
     if (!opt->hostname)
         opt->hostname = opt->name;
+    if (opt->cap_add_all) /* in a user namespace we have them all */
+        opt->keep_caps |= opt->rootless ? all_caps() : cap_permitted_now();
+    if (!net_given && opt->rootless)
+        opt->net = NET_NONE;
+    if (opt->rootless && opt->net == NET_BRIDGE && geteuid() != 0)
+        return error_msg("--net bridge needs root: a veth on the host's "
+                         "bridge is the host's to make (rootless: --net "
+                         "none, or --net host)");
     if (opt->ip_given && opt->net != NET_BRIDGE)
         return error_msg("--ip needs --net bridge");
-    return 0;
+    if (opt->tty && opt->detach)
+        return error_msg("-t with -d: a detached container has no "
+                         "terminal to attach (run it in the foreground)");
+    return finish_env(opt);
 }
 
 int main(int argc, char **argv)
@@ -872,10 +1359,9 @@ int main(int argc, char **argv)
                   argv[1], program_name);
         return EXIT_TOOL_FAILED;
     }
-    if (geteuid() != 0) {
-        error_msg("run needs root here (rootless mode is not built yet)");
-        return EXIT_TOOL_FAILED;
-    }
+    /* Not root: a user namespace gives us root's powers over the new
+     * namespaces (and nothing on the host), as podman does. */
+    opt.rootless = geteuid() != 0;
     if (parse_run_options(argc - 1, argv + 1, &opt) < 0)
         return EXIT_TOOL_FAILED;
     return run_container(&opt);

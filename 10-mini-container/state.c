@@ -27,13 +27,25 @@ const char *state_base(void)
     static char base[4096];
     const char *runtime = getenv("XDG_RUNTIME_DIR");
 
+    struct stat st;
+
     if (!base[0]) {
-        if (geteuid() != 0 && runtime)
-            snprintf(base, sizeof(base), "%s/ctlab", runtime);
-        else
+        if (geteuid() == 0)
             snprintf(base, sizeof(base), "/run/ctlab");
+        else if (runtime && runtime[0] == '/')
+            snprintf(base, sizeof(base), "%s/ctlab", runtime);
+        else /* no login session (su, setpriv): a directory of our own */
+            snprintf(base, sizeof(base), "/tmp/ctlab-%d", (int)geteuid());
         if (mkdir(base, 0700) < 0 && errno != EEXIST)
             error_errno("mkdir %s", base);
+        /* In a shared /tmp, someone else could have made it first. */
+        if (lstat(base, &st) == 0 &&
+            (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+             (st.st_mode & 077))) {
+            error_msg("%s is not a private directory of uid %d: remove it",
+                      base, (int)geteuid());
+            exit(EXIT_TOOL_FAILED); /* never keep state in another's dir */
+        }
     }
     return base;
 }
@@ -62,19 +74,30 @@ int state_create(const char *name, char *dir, size_t size)
     return 0;
 }
 
-int state_write(const char *dir, const char *file, const char *value)
+static int write_line(const char *dir, const char *file, const char *value,
+                      const char *mode)
 {
     char path[8400];
     FILE *f;
 
     snprintf(path, sizeof(path), "%s/%s", dir, file);
-    f = fopen(path, "we");
+    f = fopen(path, mode);
     if (!f)
         return error_errno("create %s", path);
     fprintf(f, "%s\n", value);
     if (fclose(f) != 0)
         return error_errno("write %s", path);
     return 0;
+}
+
+int state_write(const char *dir, const char *file, const char *value)
+{
+    return write_line(dir, file, value, "we");
+}
+
+int state_append(const char *dir, const char *file, const char *value)
+{
+    return write_line(dir, file, value, "ae");
 }
 
 int state_read(const char *dir, const char *file, char *value, size_t size)

@@ -10,7 +10,8 @@
 
 #define STATE_NAME_MAX 64
 
-/* The base directory ("/run/ctlab"), made if missing. */
+/* The base directory, made if missing: /run/ctlab for root;
+ * $XDG_RUNTIME_DIR/ctlab, or without one /tmp/ctlab-UID, for a user. */
 const char *state_base(void);
 
 /* Make BASE/NAME and hold its lock for as long as the process lives (and
@@ -20,6 +21,8 @@ int state_create(const char *name, char *dir, size_t size);
 
 /* Write VALUE to BASE/NAME/FILE (pid, ip, veth, cgroup, ...). */
 int state_write(const char *dir, const char *file, const char *value);
+/* Add the line VALUE to BASE/NAME/FILE. */
+int state_append(const char *dir, const char *file, const char *value);
 int state_read(const char *dir, const char *file, char *value, size_t size);
 
 /* Is the container's minictr still holding the lock? */

@@ -9,7 +9,8 @@
 #define CTLAB_SYSCALLS_H
 
 #include <errno.h>
-#include <linux/sched.h> /* struct clone_args */
+#include <linux/openat2.h> /* struct open_how, RESOLVE_* */
+#include <linux/sched.h>   /* struct clone_args */
 #include <stddef.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -46,6 +47,24 @@ static inline int sys_pivot_root(const char *new_root, const char *put_old)
 #else
     (void)new_root;
     (void)put_old;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* openat2(2), Linux 5.6: openat() with HOW->resolve rules, e.g.
+ * RESOLVE_IN_ROOT, which resolves PATH (symlinks and ".." included) as if
+ * DIRFD were "/": the way to open a path inside a container's rootfs from
+ * outside it without a symlink leading out. */
+static inline int sys_openat2(int dirfd, const char *path,
+                              const struct open_how *how)
+{
+#ifdef SYS_openat2
+    return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+#else
+    (void)dirfd;
+    (void)path;
+    (void)how;
     errno = ENOSYS;
     return -1;
 #endif
