@@ -225,6 +225,10 @@ static int open_in_root(int root_fd, const char *path, int is_dir)
                 return error_errno("make %s in the container", path);
             snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
             fd = sys_openat2(root_fd, prefix, &how);
+            if (fd < 0 && errno == ENOENT) /* it was there: a symlink */
+                return error_msg("%s in the container is a symlink to a "
+                                 "missing path",
+                                 prefix);
         }
         if (fd < 0)
             return error_errno("open %s in the container", prefix);

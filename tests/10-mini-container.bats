@@ -30,8 +30,11 @@ setup() {
 teardown() {
     # Background minictr processes are SIGKILLed here, as in a crash; gc is
     # the documented way to clear what they leave.
+    [ ! -d "/tmp/ctlab-$NOBODY_UID" ] || minictr_as_nobody gc >/dev/null
     cleanup_test
     minictr gc >/dev/null
+    [ -z "$OTHER_NET" ] || remove_other_net
+    [ -z "$SUBIDS_SAVED" ] || restore_subids
     # Nothing of any container remains: state, cgroups, veths, mounts.
     # (One chain: a teardown's status is that of its last command.)
     wait_until 5 no_container_left &&
@@ -40,6 +43,7 @@ teardown() {
 
 no_container_left() {
     [ -z "$(ls /run/ctlab 2>/dev/null | grep -v '^\.')" ] &&
+        [ ! -e "/tmp/ctlab-$NOBODY_UID" ] &&
         [ -z "$(find /sys/fs/cgroup -type d -path '*/ctlab/*' 2>/dev/null)" ] &&
         ! ip -o link | grep -q 'ctlab-h-'
 }
@@ -227,6 +231,10 @@ start_container() {
     run -125 run_ctr -- /bin/true
     assert_output --partial "/proc is a symlink"
     rm "$ROOT/proc" && mkdir "$ROOT/proc"
+    rm -rf "$ROOT/dev" && ln -s /dev "$ROOT/dev"
+    run -125 run_ctr -- /bin/true
+    assert_output --partial "/dev is a symlink"
+    rm "$ROOT/dev" && mkdir "$ROOT/dev"
     run -125 run_ctr --name .. -- /bin/true
     assert_output --partial "--name '..'"
     run -125 run_ctr --name a/b -- /bin/true
@@ -246,4 +254,153 @@ start_container() {
     assert_output --partial "a container named 'ctlab-dup' exists"
     run -125 run_ctr --ip 10.200.9.9 -- /bin/true
     assert_output "minictr: --ip 10.200.9.9: already used by another container"
+}
+
+@test "IPC: a message queue made on either side is invisible on the other" {
+    "$PROBE" mq-create /ctlab-host-q
+    run -0 run_ctr -- /bin/probe mq-exists /ctlab-host-q
+    "$PROBE" mq-unlink /ctlab-host-q
+    assert_output no
+    # Made inside: seen by the container itself (exec), not by the host.
+    start_container ctlab-ipc -- /bin/sh -c '/bin/probe mq-create /ctlab-ctr-q; sleep 30'
+    wait_until 10 bash -c "minictr exec ctlab-ipc -- /bin/probe mq-exists /ctlab-ctr-q | grep -qx yes"
+    run -0 "$PROBE" mq-exists /ctlab-ctr-q
+    assert_output no
+    # And the namespaces themselves differ.
+    refute [ "$(stat -L -c %i "/proc/$INIT_PID/ns/ipc")" = "$(stat -L -c %i /proc/self/ns/ipc)" ]
+}
+
+@test "cpu: --cpus 0.2 throttles 2 s of spinning to about 0.4 CPU-seconds" {
+    run -0 run_ctr --cpus 0.2 -- /bin/probe cpuburn 2
+    used=$(awk '{print $2}' <<<"$output")
+    # 0.2 CPUs for 2 s is 0.4 CPU-seconds; the scheduler is within 30%.
+    awk -v u="$used" 'BEGIN { exit !(u >= 0.28 && u <= 0.52) }' || fail "used $used CPU-seconds"
+    run -0 run_ctr -- /bin/probe cpuburn 1
+    used=$(awk '{print $2}' <<<"$output")
+    awk -v u="$used" 'BEGIN { exit !(u >= 0.8) }' || fail "unlimited: only $used CPU-seconds"
+}
+
+# The namespace and bridge of the next test; /run/netns too if netns add
+# made it (as `ip netns add` does, it stays a shared mount point).
+remove_other_net() {
+    netns del ctlabN9
+    netns bridge del ctlabbr9
+    if [ "$OTHER_NET" = made-run-netns ] && [ -z "$(ls -A /run/netns)" ]; then
+        umount /run/netns && rmdir /run/netns
+    fi
+    OTHER_NET=
+}
+
+@test "network: a namespace on another bridge, same subnet, is out of reach" {
+    OTHER_NET=1
+    [ -e /run/netns ] || OTHER_NET=made-run-netns
+    netns add ctlabN9
+    netns bridge add ctlabbr9 10.200.200.1/24
+    netns attach ctlabbr9 ctlabN9 --peer 10.200.200.9/16
+    # It is alive on its own switch...
+    netns exec ctlabN9 busybox ping -c 1 -W 2 10.200.200.1
+    # ...but not from a container on ctlab0.
+    run -1 run_ctr -- /bin/ping -c 1 -W 1 10.200.200.9
+}
+
+@test "-t: the container's own pty is its terminal; input, output and the exit code pass through" {
+    run -7 bash -c "printf 'echo hi-\$((1+2)); tty; ls /dev/pts | tr \"\\\\n\" \" \"; echo; echo \$TERM\nexit 7\n' |
+        timeout 20 minictr run --rootfs '$ROOT' -t -- /bin/sh"
+    assert_line --partial "hi-3"
+    assert_line --partial "/dev/pts/0"
+    assert_line --partial "0 ptmx "   # a devpts of its own: one pty, ours
+    assert_line --partial "xterm"
+    run -125 run_ctr -t -d -- /bin/true
+    assert_output --partial "-t with -d"
+}
+
+@test "-e, -w, --volume: the environment is clean, the workdir is made, volumes bind (ro holds)" {
+    run -0 env CTLAB_HOST_SECRET=leak minictr run --rootfs "$ROOT" -e A=1 -e PATH=/bin -w /srv/app -- /bin/sh -c 'env | sort; pwd'
+    assert_line A=1
+    assert_line PATH=/bin
+    assert_line HOME=/root
+    assert_line /srv/app
+    refute_output --partial CTLAB_HOST_SECRET
+    mkdir "$BATS_TEST_TMPDIR/vol"
+    echo from-host >"$BATS_TEST_TMPDIR/vol/in"
+    run -0 run_ctr --volume "$BATS_TEST_TMPDIR/vol:/data" -- /bin/sh -c 'cat /data/in; echo from-ctr > /data/out'
+    assert_output from-host
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/vol/out")" from-ctr
+    run -0 run_ctr --volume "$BATS_TEST_TMPDIR/vol:/data:ro" -- /bin/sh -c 'echo x > /data/out2 2>&1; echo done'
+    assert_line --partial "Read-only file system"
+    assert_file_not_exists "$BATS_TEST_TMPDIR/vol/out2"
+    # A symlink in the image cannot aim a volume at a host path: /evil ->
+    # /tmp resolves to the container's /tmp, not the host's.
+    ln -s /tmp "$ROOT/evil"
+    run -0 run_ctr --volume "$BATS_TEST_TMPDIR/vol:/evil/ctlab-vol-$$" -- /bin/cat "/tmp/ctlab-vol-$$/in"
+    assert_output from-host
+    assert_file_not_exists "/tmp/ctlab-vol-$$"
+    ln -s /ctlab-missing "$ROOT/dangling"
+    run -125 run_ctr --volume "$BATS_TEST_TMPDIR/vol:/dangling/x" -- /bin/true
+    assert_output "minictr: /dangling in the container is a symlink to a missing path"
+    run -125 run_ctr --volume relative:/data -- /bin/true
+    assert_output "minictr: --volume relative:/data: want /HOST/PATH:/CONTAINER/PATH[:ro]"
+    run -125 run_ctr --volume "$BATS_TEST_TMPDIR/vol:/a/../b" -- /bin/true
+    assert_output --partial "without '..'"
+    run -125 run_ctr --volume /ctlab-no-such:/data -- /bin/true
+    assert_output "minictr: --volume /ctlab-no-such:/data: /ctlab-no-such: No such file or directory"
+}
+
+# As nobody, with no XDG_RUNTIME_DIR: state in /tmp/ctlab-65534.
+minictr_as_nobody() {
+    as_unprivileged env -u XDG_RUNTIME_DIR "$BIN/minictr" "$@"
+}
+
+@test "--rootless as nobody: root inside is nobody outside, no network, nothing left" {
+    requires userns
+    copy_for_unprivileged "$CTLAB_ROOT/10-mini-container/minictr"
+    run -0 minictr_as_nobody run --rootfs "$ROOT" -- /bin/sh -c 'id -u; cat /proc/self/uid_map; ls /sys/class/net; grep -E "^(CapEff|Seccomp):" /proc/self/status; echo new > /new; hostname'
+    assert_line 0
+    assert_line --regexp "^ +0 +$NOBODY_UID +1\$"
+    assert_line lo
+    refute_line eth0
+    assert_line $'CapEff:\t00000000a80425fb'
+    assert_line $'Seccomp:\t2'
+    assert_file_not_exists "$ROOT/new"
+    # The user namespace is a new one: inside differs from the host's.
+    inside=$(minictr_as_nobody run --rootfs "$ROOT" -- /bin/probe ns user)
+    refute [ "$inside" = "$(stat -L -c %i /proc/self/ns/user)" ]
+    # What needs root says so.
+    run -125 minictr_as_nobody run --rootfs "$ROOT" --net bridge -- /bin/true
+    assert_output --partial "--net bridge needs root"
+    run -125 minictr_as_nobody run --rootfs "$ROOT" --memory 32m -- /bin/true
+    assert_output --partial "need a cgroup v2 subtree delegated to you, and there is none"
+    # exec, stop and gc work on nobody's own containers.
+    run -0 minictr_as_nobody run -d --name ctlab-rl --rootfs "$ROOT" -- /bin/sleep 30
+    run -0 minictr_as_nobody exec ctlab-rl -- /bin/sh -c 'id -u; cat /proc/1/cmdline | tr "\0" " "'
+    assert_line 0
+    run -0 minictr_as_nobody stop ctlab-rl
+    run -0 minictr_as_nobody rm ctlab-rl
+    run -0 minictr_as_nobody gc
+}
+
+save_subids() {
+    SUBIDS_SAVED=$BATS_TEST_TMPDIR/subids
+    mkdir "$SUBIDS_SAVED"
+    cp -a /etc/subuid /etc/subgid "$SUBIDS_SAVED/"
+}
+restore_subids() {
+    cp -a "$SUBIDS_SAVED/subuid" "$SUBIDS_SAVED/subgid" /etc/
+    SUBIDS_SAVED=
+}
+
+@test "--rootless with a range in /etc/subuid: newuidmap maps 65536 more ids; chowned files are still removed" {
+    requires userns
+    command -v newuidmap >/dev/null || skip "newuidmap (uidmap) is missing"
+    copy_for_unprivileged "$CTLAB_ROOT/10-mini-container/minictr"
+    save_subids
+    echo "$NOBODY_UID:300000:65536" >>/etc/subuid
+    echo "$NOBODY_UID:300000:65536" >>/etc/subgid
+    run -0 minictr_as_nobody -v run --rootfs "$ROOT" -- /bin/sh -c 'cat /proc/self/uid_map; mkdir /d && echo x > /d/f && chown -R 1000:1000 /d && chmod 700 /d && ls -ln /d'
+    assert_line --partial "run newuidmap"
+    assert_line --regexp '^ +1 +300000 +65536$'
+    assert_line --regexp '^-rw-r--r-- +1 1000 +1000 '
+    restore_subids
+    # Its upper dir (owned by 301000 on the host) went with it.
+    assert_equal "$(ls -A "/tmp/ctlab-$NOBODY_UID" 2>/dev/null)" ""
 }
