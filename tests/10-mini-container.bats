@@ -404,3 +404,24 @@ restore_subids() {
     # Its upper dir (owned by 301000 on the host) went with it.
     assert_equal "$(ls -A "/tmp/ctlab-$NOBODY_UID" 2>/dev/null)" ""
 }
+
+@test "mini-container.sh: the chapter's script done right with ctlab's tools; nothing left, even after SIGTERM" {
+    local script="$CTLAB_ROOT/10-mini-container/mini-container.sh"
+    run -4 env IMAGE="$ROOT" "$script" /bin/sh -c 'hostname; echo pid=$$; ip -o -4 addr show eth0; ls -A /dev | tr "\n" " "; echo; ping -c 1 -W 2 10.200.250.1 >/dev/null && echo host-reached; exit 4'
+    assert_line --regexp '^ctlab-mc-[0-9]+$'
+    assert_line pid=1
+    assert_line --regexp 'inet 10\.200\.250\.2/30'
+    assert_line "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero "
+    assert_line host-reached
+    # The limits are the host's real files: 128 MiB OOM-kills.
+    run -137 env IMAGE="$ROOT" "$script" /bin/probe memhog 256
+    run -0 env IMAGE="$ROOT" "$script" /bin/probe forkbomb 100
+    assert_output --partial "then EAGAIN"
+    # SIGTERM mid-run: the trap undoes everything it made.
+    start_background "$BATS_TEST_TMPDIR/mc.out" env IMAGE="$ROOT" "$script" /bin/sleep 30
+    wait_until 10 bash -c "ls -d /sys/fs/cgroup/*/ctlab/ctlab-mc-* >/dev/null 2>&1 && pgrep -P $BG_PID >/dev/null"
+    kill -TERM "$BG_PID"
+    wait_exit 15 "$BG_PID"
+    assert_equal "$STATUS" 143
+    assert_equal "$(ls -d /tmp/ctlab-mc-* /run/netns/ctlab-mc-* 2>/dev/null)" ""
+}
