@@ -441,6 +441,7 @@ static int connect_container(const struct options *opt, const char *state_dir,
                              pid_t child)
 {
     char netns_path[64], host_if[IFNAMSIZ], unused[IFNAMSIZ];
+    char run_id[STATE_NAME_MAX + 16];
     struct in_addr gateway;
     struct veth_plan plan = {0};
     struct netlink *host;
@@ -455,7 +456,11 @@ static int connect_container(const struct options *opt, const char *state_dir,
         goto out;
     plan.peer_address.prefix = 16;
     inet_pton(AF_INET, "10.200.0.1", &gateway);
-    veth_names_for(opt->name, host_if, unused);
+    /* Named for this run, not just the name: the last run's veth may
+     * still be on its way out (the kernel frees a dead namespace's
+     * devices in the background), and a new run must not wait for it. */
+    snprintf(run_id, sizeof(run_id), "%s/%d", opt->name, (int)child);
+    veth_names_for(run_id, host_if, unused);
     state_write(state_dir, "veth", host_if);
     snprintf(netns_path, sizeof(netns_path), "/proc/%d/ns/net", (int)child);
     plan.netns_fd = open(netns_path, O_RDONLY | O_CLOEXEC);
