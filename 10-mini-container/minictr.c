@@ -50,6 +50,7 @@
 
 #include "capabilities.h"
 #include "cgroup.h"
+#include "checks.h"
 #include "console.h"
 #include "err.h"
 #include "exec.h"
@@ -1037,31 +1038,32 @@ static int signal_container(const char *name, int sig, int then_kill)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: %s [-v] run [OPTIONS] [--] CMD [ARG...]\n"
-            "       %s exec NAME [--] CMD [ARG...]\n"
-            "       %s stop NAME | kill NAME [SIG] | rm NAME | ps | gc\n"
-            "A mini container runtime built from ctlab's chapters.\n"
-            "\n"
-            "  --name NAME        default: ctlab-PID\n"
-            "  --rootfs DIR       default: the rootfs `make rootfs` built\n"
-            "  --hostname NAME    default: the container name\n"
-            "  --memory SIZE, --cpus F, --pids N   cgroup limits\n"
-            "  --net bridge|none|host   default bridge (ctlab0, "
-            "10.200.0.0/16)\n"
-            "  --ip ADDR          on the bridge; default: the next free one\n"
-            "  --cap-add CAP, --cap-drop CAP   (ALL; default: docker's 14)\n"
-            "  --seccomp default|unconfined|FILE\n"
-            "  --read-only        a read-only root\n"
-            "  --init=false       the command itself is PID 1\n"
-            "  -e KEY=VAL, -w DIR, --volume /HOST:/CTR[:ro]\n"
-            "  --rootless         in a user namespace, you as its root "
-            "(implied when not root)\n"
-            "  -t, --tty          a terminal: a pty of the container's own\n"
-            "  -d, --detach       print the name and return; output in the "
-            "state dir's log\n"
-            "  -v                 trace every step\n",
-            program_name, program_name, program_name);
+    fprintf(
+        out,
+        "Usage: %s [-v] run [OPTIONS] [--] CMD [ARG...]\n"
+        "       %s exec NAME [--] CMD [ARG...]\n"
+        "       %s stop NAME | kill NAME [SIG] | rm NAME | ps | gc | doctor\n"
+        "A mini container runtime built from ctlab's chapters.\n"
+        "\n"
+        "  --name NAME        default: ctlab-PID\n"
+        "  --rootfs DIR       default: the rootfs `make rootfs` built\n"
+        "  --hostname NAME    default: the container name\n"
+        "  --memory SIZE, --cpus F, --pids N   cgroup limits\n"
+        "  --net bridge|none|host   default bridge (ctlab0, "
+        "10.200.0.0/16)\n"
+        "  --ip ADDR          on the bridge; default: the next free one\n"
+        "  --cap-add CAP, --cap-drop CAP   (ALL; default: docker's 14)\n"
+        "  --seccomp default|unconfined|FILE\n"
+        "  --read-only        a read-only root\n"
+        "  --init=false       the command itself is PID 1\n"
+        "  -e KEY=VAL, -w DIR, --volume /HOST:/CTR[:ro]\n"
+        "  --rootless         in a user namespace, you as its root "
+        "(implied when not root)\n"
+        "  -t, --tty          a terminal: a pty of the container's own\n"
+        "  -d, --detach       print the name and return; output in the "
+        "state dir's log\n"
+        "  -v                 trace every step\n",
+        program_name, program_name, program_name);
 }
 
 /* The rootfs next to the binary's tree: <ctlab>/rootfs. */
@@ -1343,6 +1345,8 @@ int main(int argc, char **argv)
     case -1:
         return EXIT_TOOL_FAILED;
     }
+    if (strcmp(argv[1], "doctor") == 0 && argc == 2) /* make doctor's */
+        return doctor_run() ? 1 : 0;
     if (strcmp(argv[1], "ps") == 0 || strcmp(argv[1], "gc") == 0)
         return list_containers(argv[1][0] == 'g') < 0 ? 1 : 0;
     if (strcmp(argv[1], "exec") == 0 && argc >= 4) {

@@ -35,6 +35,7 @@ teardown() {
     minictr gc >/dev/null
     [ -z "$OTHER_NET" ] || remove_other_net
     [ -z "$SUBIDS_SAVED" ] || restore_subids
+    [ -z "$DELEG" ] || rmdir "$DELEG/leaf" "$DELEG"
     # Nothing of any container remains: state, cgroups, veths, mounts.
     # (One chain: a teardown's status is that of its last command.)
     wait_until 5 no_container_left &&
@@ -424,4 +425,29 @@ restore_subids() {
     wait_exit 15 "$BG_PID"
     assert_equal "$STATUS" 143
     assert_equal "$(ls -d /tmp/ctlab-mc-* /run/netns/ctlab-mc-* 2>/dev/null)" ""
+}
+
+@test "--rootless in a cgroup v2 subtree delegated to nobody: the limits apply there" {
+    requires cgroup2 userns
+    copy_for_unprivileged "$CTLAB_ROOT/10-mini-container/minictr"
+    local v2
+    v2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+    # What systemd's Delegate=yes does: a subtree whose directory and
+    # cgroup.procs/subtree_control/threads belong to the user, with the
+    # user's processes in a leaf below it.
+    echo "+memory +pids" >"$v2/cgroup.subtree_control"
+    DELEG="$v2/ctlab-deleg"
+    mkdir "$DELEG" "$DELEG/leaf"
+    chown -R "$NOBODY_UID:$NOBODY_GID" "$DELEG"
+    in_leaf_as_nobody() {
+        bash -c 'echo $$ >"$1/leaf/cgroup.procs" && shift && exec "$@"' - "$DELEG" \
+            "${AS_NOBODY[@]}" env -u XDG_RUNTIME_DIR "$BIN/minictr" "$@"
+    }
+    run -137 in_leaf_as_nobody -v run --rootfs "$ROOT" --memory 32m -- /bin/probe memhog 256
+    assert_output --partial "cgroup: $DELEG is delegated to uid $NOBODY_UID"
+    assert_output --partial "write $DELEG/"
+    run -0 in_leaf_as_nobody run --rootfs "$ROOT" --pids 10 -- /bin/probe forkbomb 100
+    assert_output "forked 8, then EAGAIN"
+    # Its cgroup went with it; the delegated directory stays the user's.
+    assert_equal "$(find "$DELEG" -mindepth 1 -type d)" "$DELEG/leaf"
 }
