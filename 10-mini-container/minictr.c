@@ -40,12 +40,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capabilities.h"
@@ -100,6 +102,8 @@ struct options {
     int ip_given;
     cap_mask keep_caps;
     const char *seccomp; /* "default", "unconfined" or a file */
+    scmp_filter_ctx filter; /* built from it before anything is made */
+    int timings;            /* --timings */
     int read_only;
     int use_init;
     int detach; /* -d */
@@ -113,6 +117,80 @@ struct options {
     int volume_count;
     char **command;
 };
+
+/* --- --timings: where a container's start goes --------------------------- */
+
+enum phase {
+    PHASE_VALIDATE, /* main() to the end of the checks */
+    PHASE_CGROUP,   /* state dir, cgroup, limits */
+    PHASE_CLONE,    /* clone3 returns in the parent */
+    PHASE_NETWORK,  /* ids, bridge, veth, address; the child released */
+    PHASE_OVERLAY,  /* the child: cgroupns, propagation, the overlay */
+    PHASE_MOUNTS,   /* /dev, /proc and its masks, /sys, volumes */
+    PHASE_PIVOT,    /* hostname, pivot_root, workdir, --read-only */
+    PHASE_SECURITY, /* setsid, fds, capabilities, seccomp */
+    PHASE_EXEC,     /* PID 1's fork, up to execve of the command */
+    PHASE_COMMAND,  /* the command itself, until the container ends */
+    PHASE_TEARDOWN, /* cgroup and state removed */
+    PHASE_COUNT
+};
+static const char *const phase_names[PHASE_COUNT] = {
+    "validate", "cgroup", "clone",   "network", "overlay",  "mounts",
+    "pivot",    "security", "exec", "(command)", "teardown",
+};
+
+/* In memory shared with the child (MAP_SHARED survives clone and fork,
+ * not exec): each phase's start and end, in ns of CLOCK_MONOTONIC. NULL
+ * without --timings, and then every mark is a no-op. */
+static struct {
+    long long begin[PHASE_COUNT], end[PHASE_COUNT];
+} *timings;
+static long long started_ns;
+
+static long long now_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void phase_begin(enum phase p)
+{
+    if (timings)
+        timings->begin[p] = now_ns();
+}
+
+/* A phase ends; one that has no begin of its own began where the one
+ * before ended. Returns 0, to sit in a chain of "|| step() < 0". */
+static int phase_end(enum phase p)
+{
+    if (timings) {
+        timings->end[p] = now_ns();
+        if (!timings->begin[p])
+            timings->begin[p] = p ? timings->end[p - 1] : started_ns;
+    }
+    return 0;
+}
+
+/* "timing PHASE MICROSECONDS" lines on stderr, for people and for make
+ * bench; a phase never reached (an error, --net none) prints 0. */
+static void print_timings(void)
+{
+    long long total = 0;
+
+    if (!timings)
+        return;
+    for (int p = 0; p < PHASE_COUNT; p++) {
+        long long us = timings->end[p] && timings->begin[p]
+                           ? (timings->end[p] - timings->begin[p]) / 1000
+                           : 0;
+        if (p != PHASE_COMMAND)
+            total += us;
+        fprintf(stderr, "timing %-10s %7lld\n", phase_names[p], us);
+    }
+    fprintf(stderr, "timing %-10s %7lld  (minictr's own: all but the command)\n", "total", total);
+}
 
 /* --- the child: steps 5 to 8 ---------------------------------------------- */
 
@@ -330,13 +408,13 @@ static void run_child(const struct options *opt, const char *state_dir,
 {
     char merged[PATH_MAX + 16], rootfs[PATH_MAX];
     struct cap_plan plan = {.keep = opt->keep_caps, .no_new_privs = 1};
-    scmp_filter_ctx filter = NULL;
     sigset_t init_saved;
     pid_t main_child;
 
     /* 5. Wait for the network; then the mounts. They live and die with
      *    this mount namespace: nothing to clean up on the host. */
     child_wait_for_parent(sync_fd);
+    phase_begin(PHASE_OVERLAY);
     /* --rootless: the host's supplementary groups mean nothing in here;
      * drop them where the map allows it (not after setgroups "deny"). */
     if (opt->rootless && setgroups(0, NULL) == 0)
@@ -353,12 +431,14 @@ static void run_child(const struct options *opt, const char *state_dir,
     if (set_root_propagation(PROPAGATION_PRIVATE) < 0 ||
         mount_overlay_root(state_dir, rootfs, merged, sizeof(merged),
                            opt->rootless) < 0 ||
+        phase_end(PHASE_OVERLAY) ||
         /* 6. /dev, /proc, /sys, hostname, and the switch of roots. */
         rootfs_make_dev(merged) < 0 || rootfs_mount_proc(merged) < 0 ||
         mask_proc_paths(merged) < 0 ||
         (opt->net != NET_HOST && mount_sys(merged) < 0) ||
         mount_volumes(merged, opt) < 0)
         _exit(EXIT_TOOL_FAILED);
+    phase_end(PHASE_MOUNTS);
     trace("sethostname(\"%s\")", opt->hostname);
     if (sethostname(opt->hostname, strlen(opt->hostname)) < 0) {
         error_errno("sethostname");
@@ -375,28 +455,23 @@ static void run_child(const struct options *opt, const char *state_dir,
         }
     }
 
-    /* 7. Give up what the command must not have, the filter last. */
-    if (strcmp(opt->seccomp, "unconfined") != 0) {
-        filter = strcmp(opt->seccomp, "default") == 0
-                     ? filter_from_profile(default_profile,
-                                           "the default "
-                                           "profile",
-                                           UNKNOWN_SKIP)
-                     : filter_from_file(opt->seccomp, UNKNOWN_SKIP);
-        if (!filter)
-            _exit(EXIT_TOOL_FAILED);
-    }
+    phase_end(PHASE_PIVOT);
+
+    /* 7. Give up what the command must not have, the filter (built by
+     *    the parent, before anything was made) last. */
     trace("setsid()");
     setsid();
     if ((console_fd >= 0 && console_setup_child(console_fd) < 0) ||
         close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
-        (filter && filter_load(filter) < 0))
+        (opt->filter && filter_load(opt->filter) < 0))
         _exit(EXIT_TOOL_FAILED);
+    phase_end(PHASE_SECURITY);
 
     /* 8. PID 1: chapter 01's init, or the command itself. */
     set_environment(opt);
     if (!opt->use_init) {
         sigprocmask(SIG_SETMASK, saved_mask, NULL);
+        phase_end(PHASE_EXEC);
         exec_command(opt->command);
     }
     if (init_block_signals(&init_saved) < 0)
@@ -411,6 +486,7 @@ static void run_child(const struct options *opt, const char *state_dir,
         if (opt->tty)
             take_terminal();
         sigprocmask(SIG_SETMASK, saved_mask, NULL);
+        phase_end(PHASE_EXEC);
         exec_command(opt->command);
     }
     _exit(init_supervise(main_child));
@@ -699,6 +775,7 @@ static int run_container(struct options *opt)
     cg_made = make_cgroup(opt, state_dir, &cg);
     if (cg_made < 0)
         goto out;
+    phase_end(PHASE_CGROUP);
 
     /* 3. The child, in its namespaces and its cgroup from the start. */
     if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
@@ -718,6 +795,7 @@ static int run_container(struct options *opt)
             close(console[0]);
         run_child(opt, state_dir, &saved_mask, sync_pipe[0], console[1]);
     }
+    phase_end(PHASE_CLONE);
     close(sync_pipe[0]);
     if (console[1] >= 0)
         close(console[1]);
@@ -729,7 +807,7 @@ static int run_container(struct options *opt)
         (opt->rootless && write_id_maps(child) < 0) ||
         (opt->net == NET_BRIDGE &&
          connect_container(opt, state_dir, child) < 0) ||
-        release_child(sync_pipe[1]) < 0) {
+        phase_end(PHASE_NETWORK) || release_child(sync_pipe[1]) < 0) {
         kill(child, SIGKILL);
         wait_for_exit_code(child);
         goto out;
@@ -745,6 +823,10 @@ static int run_container(struct options *opt)
     if (opt->tty && (master = console_receive(console[0])) >= 0)
         console_relay(master);
     code = wait_for_exit_code(child);
+    if (timings) { /* the command ran from its exec to now */
+        timings->begin[PHASE_COMMAND] = timings->end[PHASE_EXEC];
+        phase_end(PHASE_COMMAND);
+    }
     trace("container %s ended: exit code %d", opt->name, code);
 out:
     /* The namespaces went with their last process: the veth, the mounts
@@ -762,6 +844,8 @@ out:
         remove_as_mapped_root(state_dir);
     else
         state_remove(state_dir);
+    phase_end(PHASE_TEARDOWN);
+    print_timings();
     return code;
 }
 
@@ -1062,6 +1146,7 @@ static void usage(FILE *out)
         "  -t, --tty          a terminal: a pty of the container's own\n"
         "  -d, --detach       print the name and return; output in the "
         "state dir's log\n"
+        "  --timings          print the microseconds each phase took\n"
         "  -v                 trace every step\n",
         program_name, program_name, program_name);
 }
@@ -1180,6 +1265,7 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         {"workdir", required_argument, NULL, 'w'},
         {"volume", required_argument, NULL, 'V'},
         {"rootless", no_argument, NULL, 'U'},
+        {"timings", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1291,6 +1377,9 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         case 'U':
             opt->rootless = 1;
             break;
+        case 'T':
+            opt->timings = 1;
+            break;
         case 'I':
             if (strcmp(optarg, "false") != 0 && strcmp(optarg, "true") != 0)
                 return error_msg("--init=%s: true or false", optarg);
@@ -1329,6 +1418,18 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
     if (opt->tty && opt->detach)
         return error_msg("-t with -d: a detached container has no "
                          "terminal to attach (run it in the foreground)");
+    /* The seccomp profile too: read and compiled here, on the host, so
+     * a bad one stops us before anything is made (and --seccomp FILE is
+     * the host's file, not one in the image). */
+    if (strcmp(opt->seccomp, "unconfined") != 0) {
+        opt->filter = strcmp(opt->seccomp, "default") == 0
+                          ? filter_from_profile(default_profile,
+                                                "the default profile",
+                                                UNKNOWN_SKIP)
+                          : filter_from_file(opt->seccomp, UNKNOWN_SKIP);
+        if (!opt->filter)
+            return -1;
+    }
     return finish_env(opt);
 }
 
@@ -1336,6 +1437,7 @@ int main(int argc, char **argv)
 {
     struct options opt = {0};
 
+    started_ns = now_ns();
     set_program_name(argv[0]);
     opterr = 0;
     /* 1. -v before the command word. */
@@ -1377,5 +1479,12 @@ int main(int argc, char **argv)
     opt.rootless = geteuid() != 0;
     if (parse_run_options(argc - 1, argv + 1, &opt) < 0)
         return EXIT_TOOL_FAILED;
+    if (opt.timings) {
+        timings = mmap(NULL, sizeof(*timings), PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (timings == MAP_FAILED)
+            timings = NULL;
+        phase_end(PHASE_VALIDATE);
+    }
     return run_container(&opt);
 }

@@ -420,7 +420,7 @@ restore_subids() {
     assert_output --partial "then EAGAIN"
     # SIGTERM mid-run: the trap undoes everything it made.
     start_background "$BATS_TEST_TMPDIR/mc.out" env IMAGE="$ROOT" "$script" /bin/sleep 30
-    wait_until 10 bash -c "ls -d /sys/fs/cgroup/*/ctlab/ctlab-mc-* >/dev/null 2>&1 && pgrep -P $BG_PID >/dev/null"
+    wait_until 30 grep -q "start: /bin/sleep" "$BATS_TEST_TMPDIR/mc.out"
     kill -TERM "$BG_PID"
     wait_exit 15 "$BG_PID"
     assert_equal "$STATUS" 143
