@@ -848,6 +848,37 @@ static int for_each_process(const char *dir, void (*on_pid)(pid_t))
     return count;
 }
 
+void cgroup_plan_only_needed(struct cgroup *cg,
+                             const struct cgroup_limits *limits)
+{
+    int kept = 0;
+
+    for (int c = 0; c < CG_COUNT; c++) {
+        if (cg->version[c] != 1)
+            continue;
+        if (limits_need(limits, (enum controller)c) ||
+            (c == CG_PIDS && !kept && !limits_need(limits, CG_MEMORY) &&
+             !limits_need(limits, CG_CPU) && !limits_need(limits, CG_IO))) {
+            kept++;
+            continue;
+        }
+        trace("cgroup: %s not needed, not used", controller_name(c, 1));
+        cg->version[c] = 0;
+        cg->dir[c][0] = '\0';
+    }
+}
+
+void cgroup_plan_only_existing(struct cgroup *cg)
+{
+    struct stat st;
+
+    for (int c = 0; c < CG_COUNT; c++)
+        if (cg->version[c] == 1 && stat(cg->dir[c], &st) < 0) {
+            cg->version[c] = 0;
+            cg->dir[c][0] = '\0';
+        }
+}
+
 int cgroup_count_processes(const struct cgroup *cg)
 {
     const char *dirs[CG_COUNT + 1];
@@ -1041,6 +1072,13 @@ static int kill_v1(const struct cgroup *cg)
 static int kill_all(const struct cgroup *cg)
 {
     char path[PATH_MAX + 32];
+
+    /* Empty already (a PID namespace's processes die with its init):
+     * nothing can join it now, so no freezing and killing. */
+    if (cgroup_count_processes(cg) == 0) {
+        trace("cgroup %s is empty: nothing to kill", cg->name);
+        return 0;
+    }
 
     if (cg->v2_dir[0]) {
         /* Linux 5.14: one write kills the whole subtree, race-free. */

@@ -100,6 +100,18 @@ int cgroup_plan(const struct cgroup_host *host, const char *name,
                 const char *parent, const struct cgroup_limits *limits,
                 struct cgroup *cg);
 
+/* On v1, drop from the plan every hierarchy the limits do not need,
+ * cpuacct and freezer too (pids stays when nothing else is left, to group
+ * the processes). Each v1 hierarchy costs a mkdir, a cgroup.procs write
+ * and an rmdir; a container in a PID namespace needs no freezer, since
+ * its processes die with its init. minictr's choice; cgctl keeps all. */
+void cgroup_plan_only_needed(struct cgroup *cg,
+                             const struct cgroup_limits *limits);
+
+/* On v1, drop from the plan the hierarchies where its directory is
+ * missing: to find again a cgroup that cgroup_plan_only_needed() made. */
+void cgroup_plan_only_existing(struct cgroup *cg);
+
 /* True when the cgroup's directories exist (every one of them). */
 int cgroup_exists(const struct cgroup *cg);
 

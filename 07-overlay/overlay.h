@@ -1,5 +1,5 @@
-/* 07-overlay/overlay.h - mount an overlay of image layers, and unpack
- * image layers into directories.
+/* 07-overlay/overlay.h - mount an overlay of image layers (layer.h
+ * unpacks them).
  *
  * A container's root is an overlay: the image's layers, read-only, as
  * "lower" directories (the leftmost on top), and one writable "upper"
@@ -18,6 +18,10 @@ struct overlay_spec {
     const char *work;  /* with upper, on the same filesystem */
     const char *target;
     int userxattr; /* in a user namespace: user.overlay.* xattrs */
+    /* "volatile" (Linux 5.10): never sync the upper, not even at umount.
+     * For an upper that is thrown away after: a crash may leave it
+     * inconsistent, and the kernel then refuses to mount it again. */
+    int volatile_upper;
     int legacy;    /* mount(2) with an option string only */
 };
 
@@ -31,12 +35,5 @@ int overlay_check(const struct overlay_spec *spec);
 int overlay_mount(const struct overlay_spec *spec);
 
 int overlay_umount(const char *target);
-
-/* Unpack an image layer (tar, optionally gzip) into DIR. ".wh.NAME"
- * members become whiteouts (0/0 character devices) for NAME, and
- * ".wh..wh..opq" makes its directory opaque. The whole archive is
- * checked first: a member with "..", an absolute path, or a path through
- * a symlink makes it refuse, and nothing is written. */
-int layer_apply(const char *archive_path, const char *dir, int userxattr);
 
 #endif

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "layer.h"
 #include "overlay.h"
 
 #define MAX_LOWERS 500 /* overlayfs's own limit (OVL_MAX_STACK) */

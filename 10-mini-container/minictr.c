@@ -257,6 +257,9 @@ static int mount_overlay_root(const char *state_dir, char *rootfs, char *merged,
         return error_errno("make the overlay directories in %s", state_dir);
     spec.target = merged;
     spec.userxattr = userxattr; /* trusted.* is for the host's root */
+    /* The upper is removed after: no sync of it, not even at umount
+     * (an ext4 journal commit per container otherwise). */
+    spec.volatile_upper = 1;
     return overlay_mount(&spec);
 }
 
@@ -734,8 +737,10 @@ static int make_cgroup(const struct options *opt, const char *state_dir,
     if (parent[0])
         trace("cgroup: %s is delegated to uid %d", parent, (int)geteuid());
     if (cgroup_plan(&host, opt->name, parent[0] ? parent : NULL, &opt->limits,
-                    cg) < 0 ||
-        cgroup_create(cg) < 0)
+                    cg) < 0)
+        return -1;
+    cgroup_plan_only_needed(cg, &opt->limits);
+    if (cgroup_create(cg) < 0)
         return -1;
     state_write(state_dir, "cgroup", parent[0] ? parent : "ctlab");
     if (cgroup_set_limits(cg, &opt->limits) < 0) {
@@ -867,6 +872,7 @@ static int container_cgroup(const char *dir, const char *name,
         cgroup_plan(&host, name, strcmp(parent, "ctlab") == 0 ? NULL : parent,
                     &none, cg) < 0)
         return -1;
+    cgroup_plan_only_existing(cg); /* run made only what it needed */
     return 1;
 }
 
