@@ -385,17 +385,27 @@ int link_lookup(struct netlink *nl, const char *name, char *kind,
     return answer.index;
 }
 
-int create_veth_pair(struct netlink *nl, const char *name, const char *peer,
-                     int peer_netns_fd)
+/* The RTM_NEWLINK of create_veth_pair(); with MASTER_INDEX > 0 also
+ * IFLA_MASTER and IFF_UP for this end, so the kernel makes it a ready
+ * bridge port in the same message (`ip link add ... master BR up`). The
+ * peer cannot be up at birth: veth_open() wants its other end, which is
+ * linked only after both are registered. */
+static int new_veth(struct netlink *nl, const char *name, const char *peer,
+                    int peer_netns_fd, int master_index)
 {
     struct nlmsghdr *nlh =
         start_request(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     struct nlattr *linkinfo, *info_data, *peer_info;
-    char what[128];
+    struct ifinfomsg *ifi;
+    char what[160];
     int used;
 
-    put_link_header(nlh, 0);
+    ifi = put_link_header(nlh, 0);
+    if (master_index > 0)
+        ifi->ifi_change = ifi->ifi_flags = IFF_UP;
     mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+    if (master_index > 0)
+        mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_index);
     linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
     mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
     info_data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -403,7 +413,7 @@ int create_veth_pair(struct netlink *nl, const char *name, const char *peer,
      * its attributes, inside VETH_INFO_PEER (drivers/net/veth.c). Its
      * own IFLA_NET_NS_FD makes it be born in that namespace. */
     peer_info = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-    put_link_header(nlh, 0);
+    put_link_header(nlh, 0); /* not IFF_UP: it has no peer yet (ENOTCONN) */
     mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
     if (peer_netns_fd >= 0)
         mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
@@ -414,9 +424,18 @@ int create_veth_pair(struct netlink *nl, const char *name, const char *peer,
     used =
         snprintf(what, sizeof(what), "ifname=%s kind=veth peer=%s", name, peer);
     if (peer_netns_fd >= 0)
-        snprintf(what + used, sizeof(what) - (size_t)used, " peer_net_ns_fd=%d",
-                 peer_netns_fd);
+        used += snprintf(what + used, sizeof(what) - (size_t)used,
+                         " peer_net_ns_fd=%d", peer_netns_fd);
+    if (master_index > 0)
+        snprintf(what + used, sizeof(what) - (size_t)used,
+                 " master=%d flags=IFF_UP", master_index);
     return talk(nl, nlh, what, NULL, NULL, 0);
+}
+
+int create_veth_pair(struct netlink *nl, const char *name, const char *peer,
+                     int peer_netns_fd)
+{
+    return new_veth(nl, name, peer, peer_netns_fd, 0);
 }
 
 int create_bridge(struct netlink *nl, const char *name)
@@ -621,23 +640,31 @@ static int configure_peer(struct netlink *inside, const struct veth_plan *plan)
 int setup_veth_pair(struct netlink *host, const struct veth_plan *plan)
 {
     struct netlink *inside = NULL;
-    int created = 0, rc = -1;
+    int created = 0, rc = -1, master_index = 0;
 
+    /* 0. Born inside a bridge's port: one message does 1 and 2. */
+    if (plan->born_inside && plan->bridge &&
+        (master_index = plan->bridge_index > 0
+                            ? plan->bridge_index
+                            : link_lookup(host, plan->bridge, NULL, 0, 0)) < 0)
+        return -1;
     /* 1. The cable: `ip link add H type veth peer name P`, both ends
-     * here; or with plan->born_inside, `... peer name eth0 netns NS`. */
-    if (create_veth_pair(host, plan->host_if,
-                         plan->born_inside ? plan->peer_if : plan->peer_temp,
-                         plan->born_inside ? plan->netns_fd : -1) < 0)
+     * here; or with plan->born_inside, `... peer name eth0 netns NS`,
+     * and with a bridge also `master BR up`. */
+    if (new_veth(host, plan->host_if,
+                 plan->born_inside ? plan->peer_if : plan->peer_temp,
+                 plan->born_inside ? plan->netns_fd : -1, master_index) < 0)
         goto out;
     created = 1;
     /* 2. This end: a bridge port (`ip link set H master BR`) or an address
      * of its own (`ip addr add A dev H`); then `ip link set H up`. */
-    if (plan->bridge && set_link_master(host, plan->host_if, plan->bridge) < 0)
+    if (plan->bridge && !master_index &&
+        set_link_master(host, plan->host_if, plan->bridge) < 0)
         goto out;
     if (plan->host_address &&
         add_ipv4_address(host, plan->host_if, plan->host_address) < 0)
         goto out;
-    if (set_link_up(host, plan->host_if) < 0)
+    if (!master_index && set_link_up(host, plan->host_if) < 0)
         goto out;
     /* 3. The other end moves: `ip link set P netns NS name eth0`. The
      * kernel unregisters the device here, waits until no CPU can still be

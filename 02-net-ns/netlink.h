@@ -105,6 +105,7 @@ struct veth_plan {
     const char *netns_name;
     const struct ipv4_cidr *host_address; /* NULL: none (a bridge port) */
     const char *bridge;                   /* NULL: none; else enslave host_if */
+    int bridge_index;                     /* the bridge's, if known (> 0) */
     struct ipv4_cidr peer_address;
     const struct in_addr *gateway; /* NULL: no default route */
 };

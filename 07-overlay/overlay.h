@@ -22,7 +22,7 @@ struct overlay_spec {
      * For an upper that is thrown away after: a crash may leave it
      * inconsistent, and the kernel then refuses to mount it again. */
     int volatile_upper;
-    int legacy;    /* mount(2) with an option string only */
+    int legacy; /* mount(2) with an option string only */
 };
 
 /* The directories exist, upper and work are on one filesystem. */

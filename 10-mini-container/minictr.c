@@ -101,7 +101,7 @@ struct options {
     struct in_addr ip;
     int ip_given;
     cap_mask keep_caps;
-    const char *seccomp; /* "default", "unconfined" or a file */
+    const char *seccomp;    /* "default", "unconfined" or a file */
     scmp_filter_ctx filter; /* built from it before anything is made */
     int timings;            /* --timings */
     int read_only;
@@ -135,8 +135,8 @@ enum phase {
     PHASE_COUNT
 };
 static const char *const phase_names[PHASE_COUNT] = {
-    "validate", "cgroup", "clone",   "network", "overlay",  "mounts",
-    "pivot",    "security", "exec", "(command)", "teardown",
+    "validate", "cgroup",   "clone", "network",   "overlay",  "mounts",
+    "pivot",    "security", "exec",  "(command)", "teardown",
 };
 
 /* In memory shared with the child (MAP_SHARED survives clone and fork,
@@ -144,7 +144,7 @@ static const char *const phase_names[PHASE_COUNT] = {
  * without --timings, and then every mark is a no-op. */
 static struct {
     long long begin[PHASE_COUNT], end[PHASE_COUNT];
-} *timings;
+} * timings;
 static long long started_ns;
 
 static long long now_ns(void)
@@ -189,7 +189,9 @@ static void print_timings(void)
             total += us;
         fprintf(stderr, "timing %-10s %7lld\n", phase_names[p], us);
     }
-    fprintf(stderr, "timing %-10s %7lld  (minictr's own: all but the command)\n", "total", total);
+    fprintf(stderr,
+            "timing %-10s %7lld  (minictr's own: all but the command)\n",
+            "total", total);
 }
 
 /* --- the child: steps 5 to 8 ---------------------------------------------- */
@@ -249,6 +251,19 @@ static int mount_overlay_root(const char *state_dir, char *rootfs, char *merged,
     struct overlay_spec spec = {
         .lowers = lowers, .lower_count = 1, .upper = upper, .work = work};
 
+    /* As root, the writable layer is a tmpfs of this mount namespace,
+     * over the state dir (which the host still sees as it is): the
+     * kernel frees it with the namespace, and nothing is left to remove
+     * on disk. Rootless, it stays on disk: tmpfs has user xattrs, which
+     * userxattr needs, only since Linux 6.6. */
+    if (!userxattr) {
+        trace("mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|MS_NODEV, "
+              "\"mode=0700\")  <- the writable layer, in memory",
+              state_dir);
+        if (mount("tmpfs", state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
+                  "mode=0700") < 0)
+            return error_errno("mount a tmpfs on %s", state_dir);
+    }
     snprintf(upper, sizeof(upper), "%s/upper", state_dir);
     snprintf(work, sizeof(work), "%s/work", state_dir);
     snprintf(merged, size, "%s/rootfs", state_dir);
@@ -257,8 +272,8 @@ static int mount_overlay_root(const char *state_dir, char *rootfs, char *merged,
         return error_errno("make the overlay directories in %s", state_dir);
     spec.target = merged;
     spec.userxattr = userxattr; /* trusted.* is for the host's root */
-    /* The upper is removed after: no sync of it, not even at umount
-     * (an ext4 journal commit per container otherwise). */
+    /* The upper is thrown away after: no sync of it, not even at umount
+     * (a journal commit per container on disk). */
     spec.volatile_upper = 1;
     return overlay_mount(&spec);
 }
@@ -498,22 +513,24 @@ static void run_child(const struct options *opt, const char *state_dir,
 /* --- the parent: steps 1 to 4 and the end -----------------------------------
  */
 
-/* Bridge ctlab0 with 10.200.0.1/16, made on first use (docker0's way). */
+/* Bridge ctlab0 with 10.200.0.1/16, made on first use (docker0's way).
+ * Returns its index. */
 static int ensure_bridge(struct netlink *host)
 {
     struct ipv4_cidr address;
     char kind[32];
+    int index = link_lookup(host, BRIDGE, kind, sizeof(kind), 1);
 
-    if (link_lookup(host, BRIDGE, kind, sizeof(kind), 1) > 0)
+    if (index > 0)
         return strcmp(kind, "bridge") == 0
-                   ? 0
+                   ? index
                    : error_msg("'%s' exists and is not a bridge", BRIDGE);
     parse_ipv4_cidr(BRIDGE_ADDRESS, &address);
     if (create_bridge(host, BRIDGE) < 0 ||
         add_ipv4_address(host, BRIDGE, &address) < 0 ||
         set_link_up(host, BRIDGE) < 0)
         return -1;
-    return 0;
+    return link_lookup(host, BRIDGE, NULL, 0, 0);
 }
 
 /* The container's eth0, born inside its network namespace. */
@@ -530,7 +547,7 @@ static int connect_container(const struct options *opt, const char *state_dir,
     host = netlink_open("host");
     if (!host)
         return -1;
-    if (ensure_bridge(host) < 0 ||
+    if ((plan.bridge_index = ensure_bridge(host)) < 0 ||
         state_allocate_ip(state_dir, opt->ip_given ? &opt->ip : NULL,
                           &plan.peer_address.address) < 0)
         goto out;
@@ -1428,11 +1445,11 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
      * a bad one stops us before anything is made (and --seccomp FILE is
      * the host's file, not one in the image). */
     if (strcmp(opt->seccomp, "unconfined") != 0) {
-        opt->filter = strcmp(opt->seccomp, "default") == 0
-                          ? filter_from_profile(default_profile,
-                                                "the default profile",
-                                                UNKNOWN_SKIP)
-                          : filter_from_file(opt->seccomp, UNKNOWN_SKIP);
+        opt->filter =
+            strcmp(opt->seccomp, "default") == 0
+                ? filter_from_profile(default_profile, "the default profile",
+                                      UNKNOWN_SKIP)
+                : filter_from_file(opt->seccomp, UNKNOWN_SKIP);
         if (!opt->filter)
             return -1;
     }
