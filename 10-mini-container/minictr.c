@@ -539,6 +539,7 @@ static int connect_container(const struct options *opt, const char *state_dir,
 {
     char netns_path[64], host_if[IFNAMSIZ], unused[IFNAMSIZ];
     char run_id[STATE_NAME_MAX + 16];
+    int lock;
     struct in_addr gateway;
     struct veth_plan plan = {0};
     struct netlink *host;
@@ -547,7 +548,11 @@ static int connect_container(const struct options *opt, const char *state_dir,
     host = netlink_open("host");
     if (!host)
         return -1;
-    if ((plan.bridge_index = ensure_bridge(host)) < 0 ||
+    lock = state_lock_network(); /* one maker of ctlab0 */
+    plan.bridge_index = lock < 0 ? -1 : ensure_bridge(host);
+    if (lock >= 0)
+        close(lock);
+    if (plan.bridge_index < 0 ||
         state_allocate_ip(state_dir, opt->ip_given ? &opt->ip : NULL,
                           &plan.peer_address.address) < 0)
         goto out;

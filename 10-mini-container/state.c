@@ -138,6 +138,22 @@ int state_remove(const char *dir)
     return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -1 : 0;
 }
 
+int state_lock_network(void)
+{
+    char path[4200];
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/.ipam.lock", state_base());
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+        error_errno("lock %s", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* Is ADDRESS recorded by another container? */
 static int address_taken(const char *self, struct in_addr address)
 {
@@ -163,14 +179,12 @@ static int address_taken(const char *self, struct in_addr address)
 int state_allocate_ip(const char *dir, const struct in_addr *wanted,
                       struct in_addr *address)
 {
-    char book[4200];
     int fd, rc = -1;
 
     /* One allocation at a time: a lock on the whole address book. */
-    snprintf(book, sizeof(book), "%s/.ipam.lock", state_base());
-    fd = open(book, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 || flock(fd, LOCK_EX) < 0)
-        return error_errno("lock %s", book);
+    fd = state_lock_network();
+    if (fd < 0)
+        return -1;
     if (wanted) {
         if (address_taken(dir, *wanted)) {
             error_msg("--ip %s: already used by another container",
