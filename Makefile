@@ -7,6 +7,9 @@
 #   sudo make test-vm  the suite on a pure cgroup v2 kernel in a qemu VM:
 #                    KERNEL=default|6.12, T=default (chapter 05 + a smoke
 #                    test of each chapter) or T=05 (one chapter, whole)
+#   sudo make bench  start latency against crun, runc, bwrap and the
+#                    chapter's script; 100 containers at once; overlay
+#                    mount time by layer count (bench/)
 #   make doctor      what this machine supports, OK / WARN / FAIL
 #   make rootfs      the busybox rootfs containers run in (./rootfs)
 #   make lint        clang-format check, cppcheck, build with -Werror
@@ -57,6 +60,14 @@ test-%: deps
 	@$(MAKE) --no-print-directory all rootfs
 	$(BATS) $(BATS_FLAGS) tests/$*-*.bats
 
+BENCH_N ?= 100
+bench: deps
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all rootfs
+	@bench/bench.sh
+	@bench/scale.sh $(BENCH_N)
+	@bench/layers.sh
+
 doctor: all
 	@doctor/doctor
 
@@ -77,4 +88,4 @@ clean:
 	done
 	rm -rf $(ROOTFS) .build-flags
 
-.PHONY: all deps rootfs demo test test-vm doctor lint format clean
+.PHONY: all deps rootfs demo test test-vm bench doctor lint format clean

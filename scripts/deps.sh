@@ -8,6 +8,8 @@
 #   scripts/deps.sh          build + test + demo packages
 #   scripts/deps.sh lint     also the lint tools (clang-format, cppcheck)
 #   scripts/deps.sh vm       also qemu, cpio and xz for make test-vm
+#   scripts/deps.sh bench    also hyperfine, crun, runc, bubblewrap, GNU time
+#                            and gnuplot for make bench
 set -euo pipefail
 
 # Debian/Ubuntu package names. Later chapters append theirs here.
@@ -32,6 +34,9 @@ if [ "${1:-}" = lint ]; then
 fi
 if [ "${1:-}" = vm ]; then # make test-vm
     packages+=(qemu-system-x86 cpio xz-utils)
+fi
+if [ "${1:-}" = bench ]; then # make bench
+    packages+=(hyperfine crun runc bubblewrap time gnuplot-nox)
 fi
 
 # Dnf and pacman spellings, printed on machines without apt.

@@ -290,7 +290,8 @@ stat_of() {
     run -0 cgctl ls
     assert_output ctlab-v
     # How the child gets in, and how the rest gets killed, per version.
-    run -0 --separate-stderr cgctl -v run --name ctlab-w --pids 5 -- true
+    # The command leaves a process behind, for the end to kill.
+    run -0 --separate-stderr cgctl -v run --name ctlab-w --pids 5 -- /bin/sh -c "\"$PROBE\" sleep 30 & exit 0"
     lines=("${stderr_lines[@]}")
     if [ "$(version_of pids)" = 2 ]; then
         assert_line --regexp '^\[cgctl\] clone3\(CLONE_INTO_CGROUP, cgroup=/.*/ctlab/ctlab-w\) = [0-9]+$'
