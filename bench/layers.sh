@@ -36,12 +36,12 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$OUT" "$TOP/docs" "$work/m" "$work/u" "$work/w"
 # 128 small layers, each with a file of its own and one they all share.
-for i in $(seq -w 1 128); do
+for i in $(seq -f "%03g" 1 128); do
     mkdir "$work/$i"
     echo "$i" >"$work/$i/own-$i"
     echo "$i" >"$work/$i/shared"
 done
-lowers() { seq -w 1 "$1" | sed "s|^|$work/|" | paste -sd: -; }
+lowers() { seq -f "%03g" 1 "$1" | sed "s|^|$work/|" | paste -sd: -; }
 
 # Can this kernel take lowerdir+ at all?
 new_api=yes
@@ -85,10 +85,12 @@ set terminal png size 720,420
 set output '$TOP/docs/overlay-layers.png'
 set title 'overlay mount time by number of lower layers ($(uname -r))'
 set xlabel 'lower layers'
-set ylabel 'median mount time (ms)'
+set ylabel 'median of ovl mount (ms)'
 set logscale x 2
+set xrange [0.8:180]
+set yrange [0:*]
 set xtics (1, 8, 32, 128)
-set key left top
+set key left bottom
 set datafile missing '-'
 set grid
 plot '$OUT/layers.dat' using 1:2 with linespoints lw 2 title 'new mount API (fsconfig lowerdir+)', \
