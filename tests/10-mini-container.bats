@@ -452,3 +452,28 @@ restore_subids() {
     # Its cgroup went with it; the delegated directory stays the user's.
     assert_equal "$(find "$DELEG" -mindepth 1 -type d)" "$DELEG/leaf"
 }
+
+@test "--timings: every phase in microseconds on stderr, the command's output and status untouched" {
+    run -3 --separate-stderr minictr run --rootfs "$ROOT" --timings -- /bin/sh -c 'echo out; exit 3'
+    assert_output out
+    local phase
+    for phase in validate cgroup clone network overlay mounts pivot security exec '(command)' teardown total; do
+        printf '%s\n' "${stderr_lines[@]}" | grep -qE "^timing ${phase//[()]/.} +[0-9]+" || fail "no line for $phase"
+    done
+    # The phases add up to the total.
+    sum=$(printf '%s\n' "${stderr_lines[@]}" | awk '$1 == "timing" && $2 != "total" && $2 != "(command)" { s += $3 } END { print s }')
+    total=$(printf '%s\n' "${stderr_lines[@]}" | awk '$2 == "total" { print $3 }')
+    assert_equal "$sum" "$total"
+    [ "$total" -gt 0 ]
+}
+
+@test "bench/scale.sh 100: a hundred bridged containers at once, each reaches another, nothing left" {
+    run -0 "$CTLAB_ROOT/bench/scale.sh" 100
+    assert_line --regexp '^  100 of 100 started in '
+    assert_line --regexp '^  100 of 100 reached their neighbour in '
+    assert_line "100 containers: all started, all reached, nothing left."
+    run -2 "$CTLAB_ROOT/bench/scale.sh" 1
+    assert_output "scale.sh: N from 2 to 1000"
+    run -2 "$CTLAB_ROOT/bench/scale.sh" many
+    assert_output "scale.sh: N must be a number"
+}
