@@ -32,7 +32,11 @@ say "A container: new namespaces, cgroup limits, an overlay root, a veth on ctla
 show "$minictr run --name demo --memory 64m --cpus 0.5 --pids 64 -- /bin/sh -c '...'"
 "$minictr" run --name demo --memory 64m --cpus 0.5 --pids 64 -- /bin/sh -c "$evidence"
 
-say "The host, meanwhile, is untouched:"
+say "The host, meanwhile, is untouched (the container's veth went with its network namespace; the kernel frees it in the background, within moments):"
+for _ in $(seq 20); do # at most 2 s
+    ip -br link | grep -q ctlab-h- || break
+    sleep 0.1
+done
 show "hostname; ip -br link | grep -c ctlab-h-"
 hostname
 ip -br link | grep -c ctlab-h- || true
