@@ -13,7 +13,7 @@ say() { printf '\n%s%s%s\n' "$bold" "$*" "$plain"; }
 show() { printf '$ %s\n' "$*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "demo: run it as root: sudo make demo (minictr needs root; rootless mode is to come)" >&2
+    echo "demo: run it as root: sudo make demo (the demo shows a bridged network and cgroup limits, which need root; as a user, minictr run is rootless)" >&2
     exit 1
 fi
 trap '"$minictr" gc >/dev/null 2>&1 || true' EXIT
@@ -43,7 +43,7 @@ ip -br link | grep -c ctlab-h- || true
 
 if [ -t 0 ] && [ -t 1 ]; then
     say "Now a shell inside a container (type exit to leave):"
-    show "$minictr run --name demo-shell -- /bin/sh"
-    "$minictr" run --name demo-shell -- /bin/sh || true
+    show "$minictr run -t --name demo-shell -- /bin/sh"
+    "$minictr" run -t --name demo-shell -- /bin/sh || true
 fi
 say "Next: read 10-mini-container/README.md, then 'sudo $minictr -v run -- /bin/true' shows every step."
