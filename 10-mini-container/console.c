@@ -15,29 +15,43 @@
 #include "console.h"
 #include "err.h"
 
+/* One byte of data and room for one fd: the message that carries the
+ * pty's master, both ways (SCM_RIGHTS needs at least one data byte). */
+struct fd_message {
+    char byte;
+    struct iovec iov;
+    union {
+        struct cmsghdr header; /* aligns the buffer for CMSG_* */
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg;
+};
+
+static void fd_message_init(struct fd_message *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->byte = 'm';
+    m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
+    m->msg.msg_iov = &m->iov;
+    m->msg.msg_iovlen = 1;
+    m->msg.msg_control = m->control.space;
+    m->msg.msg_controllen = sizeof(m->control.space);
+}
+
 /* --- the child ------------------------------------------------------------ */
 
 static int send_fd(int sock, int fd)
 {
-    char data = 'm';
-    struct iovec iov = {.iov_base = &data, .iov_len = 1};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = control.space,
-        .msg_controllen = sizeof(control.space),
-    };
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    struct fd_message m;
+    struct cmsghdr *cmsg;
 
+    fd_message_init(&m);
+    cmsg = CMSG_FIRSTHDR(&m.msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    return sendmsg(sock, &m.msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
 int console_setup_child(int sock)
@@ -81,26 +95,16 @@ int console_setup_child(int sock)
 
 int console_receive(int sock)
 {
-    char data;
-    struct iovec iov = {.iov_base = &data, .iov_len = 1};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = control.space,
-        .msg_controllen = sizeof(control.space),
-    };
+    struct fd_message m;
     struct cmsghdr *cmsg;
     ssize_t n;
     int fd;
 
+    fd_message_init(&m);
     do
-        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+        n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
-    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg = CMSG_FIRSTHDR(&m.msg);
     if (n != 1 || !cmsg || cmsg->cmsg_type != SCM_RIGHTS) {
         /* The child ended before sending: it said why on stderr. */
         return error_msg("the container ended before its terminal was set "
