@@ -8,20 +8,23 @@
  *   1. check everything, before touching the system; a state directory
  *      /run/ctlab/NAME with a lock
  *   2. a cgroup with the limits                         (chapter 05)
- *   3. clone3 with new PID, mount, UTS, IPC and network namespaces,
- *      straight into the cgroup; a cgroup namespace once inside (01-05)
- *   4. the parent plugs a veth into the new network namespace, its peer
- *      born inside, on bridge ctlab0                    (02)
+ *   3. clone3 with new PID, mount, UTS, IPC and network namespaces (and
+ *      a user namespace, rootless), straight into the cgroup; a cgroup
+ *      namespace once inside                            (01-05)
+ *   4. the parent writes the id maps (rootless) and plugs a veth into the
+ *      new network namespace, its peer born inside, on bridge ctlab0 (02, 04)
  *   5. the child, released: mounts private; the overlay root, the image
  *      read-only below a writable upper               (03, 07)
  *   6. a minimal /dev, /proc with the dangerous files masked, /sys read-
- *      only; hostname; pivot_root, old root detached    (06)
- *   7. setsid; fds closed; docker's capabilities only  (09); no_new_privs;
- *      the seccomp profile LAST                         (08)
+ *      only, the volumes; hostname; pivot_root, old root detached (06)
+ *   7. setsid; the pty (-t); fds closed; docker's capabilities only (09);
+ *      no_new_privs; the seccomp profile LAST           (08)
  *   8. PID 1 is the init of chapter 01; it runs the command, reaps, and
  *      forwards signals                                 (01)
  * minictr holds no second copy of any chapter's logic: it links their
- * .c files.
+ * .c files. Its own are the order, the state directory (state.c), the pty
+ * (console.c), the masked /proc paths, volumes, and --timings, which
+ * prints how long each of these steps took.
  *
  * Read: every chapter's lab sheet, runc's libcontainer/standard_init_linux.go
  * for the same order, and the OCI runtime spec.
