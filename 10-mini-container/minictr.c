@@ -131,6 +131,7 @@ enum phase {
     PHASE_OVERLAY,  /* the child: cgroupns, propagation, the overlay */
     PHASE_MOUNTS,   /* /dev, /proc and its masks, /sys, volumes */
     PHASE_PIVOT,    /* hostname, pivot_root, workdir, --read-only */
+    PHASE_WAIT,     /* the child, done first, waits for the network */
     PHASE_SECURITY, /* setsid, fds, capabilities, seccomp */
     PHASE_EXEC,     /* PID 1's fork, up to execve of the command */
     PHASE_COMMAND,  /* the command itself, until the container ends */
@@ -138,8 +139,8 @@ enum phase {
     PHASE_COUNT
 };
 static const char *const phase_names[PHASE_COUNT] = {
-    "validate", "cgroup",   "clone", "network",   "overlay",  "mounts",
-    "pivot",    "security", "exec",  "(command)", "teardown",
+    "validate", "cgroup",   "clone",    "network", "overlay",   "mounts",
+    "pivot",    "(waited)", "security", "exec",    "(command)", "teardown",
 };
 
 /* In memory shared with the child (MAP_SHARED survives clone and fork,
@@ -164,14 +165,18 @@ static void phase_begin(enum phase p)
         timings->begin[p] = now_ns();
 }
 
-/* A phase ends; one that has no begin of its own began where the one
- * before ended. Returns 0, to sit in a chain of "|| step() < 0". */
+/* A phase ends; one that has no begin of its own began where the last
+ * phase before it that was reached ended. Returns 0, to sit in a chain
+ * of "|| step() < 0". */
 static int phase_end(enum phase p)
 {
     if (timings) {
+        int before = (int)p - 1;
         timings->end[p] = now_ns();
+        while (before >= 0 && !timings->end[before]) /* one not reached */
+            before--;
         if (!timings->begin[p])
-            timings->begin[p] = p ? timings->end[p - 1] : started_ns;
+            timings->begin[p] = before >= 0 ? timings->end[before] : started_ns;
     }
     return 0;
 }
@@ -180,21 +185,25 @@ static int phase_end(enum phase p)
  * bench; a phase never reached (an error, --net none) prints 0. */
 static void print_timings(void)
 {
-    long long total = 0;
+    long long command_ns = 0;
 
     if (!timings)
         return;
     for (int p = 0; p < PHASE_COUNT; p++) {
-        long long us = timings->end[p] && timings->begin[p]
-                           ? (timings->end[p] - timings->begin[p]) / 1000
+        long long ns = timings->end[p] && timings->begin[p]
+                           ? timings->end[p] - timings->begin[p]
                            : 0;
-        if (p != PHASE_COMMAND)
-            total += us;
-        fprintf(stderr, "timing %-10s %7lld\n", phase_names[p], us);
+        if (p == PHASE_COMMAND)
+            command_ns = ns;
+        fprintf(stderr, "timing %-10s %7lld\n", phase_names[p], ns / 1000);
     }
+    /* Wall time: the child's mounts overlap the parent's network, so
+     * the phases add up to more than this. */
     fprintf(stderr,
-            "timing %-10s %7lld  (minictr's own: all but the command)\n",
-            "total", total);
+            "timing %-10s %7lld  (minictr's own: start to end, less the "
+            "command)\n",
+            "total",
+            (timings->end[PHASE_TEARDOWN] - started_ns - command_ns) / 1000);
 }
 
 /* --- the child: steps 5 to 8 ---------------------------------------------- */
@@ -429,12 +438,19 @@ static void run_child(const struct options *opt, const char *state_dir,
 {
     char merged[PATH_MAX + 16], rootfs[PATH_MAX];
     struct cap_plan plan = {.keep = opt->keep_caps, .no_new_privs = 1};
+    int in_order = opt->rootless || trace_on;
     sigset_t init_saved;
     pid_t main_child;
 
-    /* 5. Wait for the network; then the mounts. They live and die with
-     *    this mount namespace: nothing to clean up on the host. */
-    child_wait_for_parent(sync_fd);
+    /* 5. The mounts, while the parent makes the network: nothing here
+     *    needs it, and the two take about as long. They live and die
+     *    with this mount namespace: nothing to clean up on the host.
+     *    Rootless, the ids must be mapped first; with -v, we wait too,
+     *    so that the story is told in order and not interleaved. */
+    if (in_order)
+        child_wait_for_parent(sync_fd);
+    else
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* and the wait below checks */
     phase_begin(PHASE_OVERLAY);
     /* --rootless: the host's supplementary groups mean nothing in here;
      * drop them where the map allows it (not after setgroups "deny"). */
@@ -477,6 +493,11 @@ static void run_child(const struct options *opt, const char *state_dir,
     }
 
     phase_end(PHASE_PIVOT);
+    if (!in_order) {
+        phase_begin(PHASE_WAIT);
+        child_wait_for_parent(sync_fd); /* the network is ready */
+        phase_end(PHASE_WAIT);
+    }
 
     /* 7. Give up what the command must not have, the filter (built by
      *    the parent, before anything was made) last. */
@@ -837,11 +858,19 @@ static int run_container(struct options *opt)
         (opt->rootless && write_id_maps(child) < 0) ||
         (opt->net == NET_BRIDGE &&
          connect_container(opt, state_dir, child) < 0) ||
-        phase_end(PHASE_NETWORK) || release_child(sync_pipe[1]) < 0) {
+        phase_end(PHASE_NETWORK)) {
         kill(child, SIGKILL);
         wait_for_exit_code(child);
         goto out;
     }
+    /* Let it go. It may have failed on its own meanwhile (its error is
+     * on stderr, its exit code comes below): then the write finds no
+     * reader, which is no error of ours (SIGPIPE ignored here only; the
+     * child keeps the default for its command). */
+    signal(SIGPIPE, SIG_IGN);
+    if (write(sync_pipe[1], "g", 1) != 1)
+        trace("the container ended before it was released");
+    close(sync_pipe[1]);
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
     if (started_fd >= 0) { /* -d: tell the caller it runs */
         if (write(started_fd, "1", 1) < 0)

@@ -96,7 +96,7 @@ jq -r '.results[] | "\(.command)\t\(.median)"' "$OUT/start.json" |
 echo
 echo "minictr run --timings, median microseconds of $RUNS runs:"
 printf '  %-10s %8s %8s\n' phase bridge none
-for phase in validate cgroup clone network overlay mounts pivot security exec '(command)' teardown total; do
+for phase in validate cgroup clone network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
     row=""
     for net in bridge none; do
         value=$(awk -v n="$net" -v p="$phase" '$1 == n && $2 == "timing" && $3 == p { print $4 }' "$OUT/phases.txt" |

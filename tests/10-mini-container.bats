@@ -457,14 +457,14 @@ restore_subids() {
     run -3 --separate-stderr minictr run --rootfs "$ROOT" --timings -- /bin/sh -c 'echo out; exit 3'
     assert_output out
     local phase
-    for phase in validate cgroup clone network overlay mounts pivot security exec '(command)' teardown total; do
+    for phase in validate cgroup clone network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
         printf '%s\n' "${stderr_lines[@]}" | grep -qE "^timing ${phase//[()]/.} +[0-9]+" || fail "no line for $phase"
     done
-    # The phases add up to the total.
-    sum=$(printf '%s\n' "${stderr_lines[@]}" | awk '$1 == "timing" && $2 != "total" && $2 != "(command)" { s += $3 } END { print s }')
-    total=$(printf '%s\n' "${stderr_lines[@]}" | awk '$2 == "total" { print $3 }')
-    assert_equal "$sum" "$total"
-    [ "$total" -gt 0 ]
+    # The phases the run went through took time; the total is wall time.
+    for phase in validate cgroup clone overlay mounts security exec total; do
+        value=$(printf '%s\n' "${stderr_lines[@]}" | awk -v p="$phase" '$2 == p { print $3 }')
+        [ "$value" -gt 0 ] || fail "$phase: $value"
+    done
 }
 
 @test "bench/scale.sh 100: a hundred bridged containers at once, each reaches another, nothing left" {
