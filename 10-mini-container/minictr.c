@@ -127,6 +127,8 @@ enum phase {
     PHASE_VALIDATE, /* main() to the end of the checks */
     PHASE_CGROUP,   /* state dir, cgroup, limits */
     PHASE_CLONE,    /* clone3 returns in the parent */
+    PHASE_CHILD_UP, /* clone3 to the child's first step: the namespaces
+                     * made, and on v1 the cgroups joined (overlaps clone) */
     PHASE_NETWORK,  /* ids, bridge, veth, address; the child released */
     PHASE_OVERLAY,  /* the child: cgroupns, propagation, the overlay */
     PHASE_MOUNTS,   /* /dev, /proc and its masks, /sys, volumes */
@@ -139,8 +141,9 @@ enum phase {
     PHASE_COUNT
 };
 static const char *const phase_names[PHASE_COUNT] = {
-    "validate", "cgroup",   "clone",    "network", "overlay",   "mounts",
-    "pivot",    "(waited)", "security", "exec",    "(command)", "teardown",
+    "validate", "cgroup",    "clone",    "(child up)", "network",
+    "overlay",  "mounts",    "pivot",    "(waited)",   "security",
+    "exec",     "(command)", "teardown",
 };
 
 /* In memory shared with the child (MAP_SHARED survives clone and fork,
@@ -441,6 +444,12 @@ static void run_child(const struct options *opt, const char *state_dir,
     int in_order = opt->rootless || trace_on;
     sigset_t init_saved;
     pid_t main_child;
+
+    /* Here since clone3: on v1 the cgroup joins happened on the way. */
+    if (timings) {
+        timings->begin[PHASE_CHILD_UP] = timings->end[PHASE_CGROUP];
+        phase_end(PHASE_CHILD_UP);
+    }
 
     /* 5. The mounts, while the parent makes the network: nothing here
      *    needs it, and the two take about as long. They live and die

@@ -96,10 +96,10 @@ jq -r '.results[] | "\(.command)\t\(.median)"' "$OUT/start.json" |
 echo
 echo "minictr run --timings, median microseconds of $RUNS runs:"
 printf '  %-10s %8s %8s\n' phase bridge none
-for phase in validate cgroup clone network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
+for phase in validate cgroup clone '(child up)' network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
     row=""
     for net in bridge none; do
-        value=$(awk -v n="$net" -v p="$phase" '$1 == n && $2 == "timing" && $3 == p { print $4 }' "$OUT/phases.txt" |
+        value=$(awk -v n="$net" -v p="$phase" '$1 == n && $2 == "timing" { sub(/^[a-z]+ timing +/, ""); if (index($0, p " ") == 1) { $0 = substr($0, length(p) + 1); print $1 } }' "$OUT/phases.txt" |
             sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
         row="$row $(printf '%8s' "$value")"
     done

@@ -298,7 +298,7 @@ stat_of() {
         assert_line --regexp '^\[cgctl\] write /.*/ctlab/ctlab-w/cgroup.kill "1"$'
     else
         assert_line --regexp '^\[cgctl\] clone3\(0\) = [0-9]+  \(it joins its cgroups before exec\)$'
-        assert_line --regexp '^\[cgctl\] write /.*/pids/ctlab/ctlab-w/cgroup.procs "0"$'
+        assert_line --regexp '^\[cgctl\] write /.*/pids/ctlab/ctlab-w/tasks "0"$'
     fi
 }
 

@@ -457,8 +457,8 @@ restore_subids() {
     run -3 --separate-stderr minictr run --rootfs "$ROOT" --timings -- /bin/sh -c 'echo out; exit 3'
     assert_output out
     local phase
-    for phase in validate cgroup clone network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
-        printf '%s\n' "${stderr_lines[@]}" | grep -qE "^timing ${phase//[()]/.} +[0-9]+" || fail "no line for $phase"
+    for phase in validate cgroup clone '(child up)' network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
+        printf '%s\n' "${stderr_lines[@]}" | grep -qE "^timing ${phase//[()]/.} +[0-9]+\b" || fail "no line for $phase"
     done
     # The phases the run went through took time; the total is wall time.
     for phase in validate cgroup clone overlay mounts security exec total; do
