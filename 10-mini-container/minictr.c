@@ -420,6 +420,21 @@ static int enter_workdir(const char *workdir)
     return 0;
 }
 
+/* An error in the child before the parent has let it go: the parent may
+ * still be making the network in our namespace. Wait for it all the
+ * same (the read ends when it writes or is gone), so that it finishes
+ * what it started and reports nothing of its own; then fail. */
+static int released;
+
+__attribute__((noreturn)) static void fail_before_release(int sync_fd)
+{
+    char go;
+
+    if (!released)
+        (void)!read(sync_fd, &go, 1); /* any outcome: we fail next */
+    _exit(EXIT_TOOL_FAILED);
+}
+
 /* -t: the command leads its own process group, the terminal's
  * foreground one, so ^C and SIGWINCH go to it and not to PID 1. SIGTTOU
  * is blocked while it takes the terminal from the background (the mask
@@ -456,10 +471,12 @@ static void run_child(const struct options *opt, const char *state_dir,
      *    with this mount namespace: nothing to clean up on the host.
      *    Rootless, the ids must be mapped first; with -v, we wait too,
      *    so that the story is told in order and not interleaved. */
-    if (in_order)
+    if (in_order) {
         child_wait_for_parent(sync_fd);
-    else
+        released = 1;
+    } else {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* and the wait below checks */
+    }
     phase_begin(PHASE_OVERLAY);
     /* --rootless: the host's supplementary groups mean nothing in here;
      * drop them where the map allows it (not after setgroups "deny"). */
@@ -471,7 +488,7 @@ static void run_child(const struct options *opt, const char *state_dir,
     trace("unshare(CLONE_NEWCGROUP)");
     if (unshare(CLONE_NEWCGROUP) < 0) {
         error_errno("unshare(CLONE_NEWCGROUP)");
-        _exit(EXIT_TOOL_FAILED);
+        fail_before_release(sync_fd);
     }
     snprintf(rootfs, sizeof(rootfs), "%s", opt->rootfs);
     if (set_root_propagation(PROPAGATION_PRIVATE) < 0 ||
@@ -483,21 +500,21 @@ static void run_child(const struct options *opt, const char *state_dir,
         mask_proc_paths(merged) < 0 ||
         (opt->net != NET_HOST && mount_sys(merged) < 0) ||
         mount_volumes(merged, opt) < 0)
-        _exit(EXIT_TOOL_FAILED);
+        fail_before_release(sync_fd);
     phase_end(PHASE_MOUNTS);
     trace("sethostname(\"%s\")", opt->hostname);
     if (sethostname(opt->hostname, strlen(opt->hostname)) < 0) {
         error_errno("sethostname");
-        _exit(EXIT_TOOL_FAILED);
+        fail_before_release(sync_fd);
     }
     if (rootfs_pivot(merged) < 0 || enter_workdir(opt->workdir) < 0)
-        _exit(EXIT_TOOL_FAILED);
+        fail_before_release(sync_fd);
     if (opt->read_only) {
         trace("mount(\"/\", MS_BIND|MS_REMOUNT|MS_RDONLY)");
         if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) <
             0) {
             error_errno("make / read-only");
-            _exit(EXIT_TOOL_FAILED);
+            fail_before_release(sync_fd);
         }
     }
 
@@ -505,6 +522,7 @@ static void run_child(const struct options *opt, const char *state_dir,
     if (!in_order) {
         phase_begin(PHASE_WAIT);
         child_wait_for_parent(sync_fd); /* the network is ready */
+        released = 1;
         phase_end(PHASE_WAIT);
     }
 
