@@ -477,3 +477,18 @@ restore_subids() {
     run -2 "$CTLAB_ROOT/bench/scale.sh" many
     assert_output "scale.sh: N must be a number"
 }
+
+@test "bench scripts: clear refusals, nothing made" {
+    # (Copies: nobody may not reach a clone under /root. They stop at
+    # the root check, before they look for anything next to them.)
+    copy_for_unprivileged "$CTLAB_ROOT"/bench/{bench,layers,scale}.sh
+    run -1 as_unprivileged "$BIN/bench.sh"
+    assert_output "bench.sh: needs root (runtimes with cgroups and networks)"
+    run -1 as_unprivileged "$BIN/layers.sh"
+    assert_output "layers.sh: needs root (overlay mounts)"
+    run -1 as_unprivileged "$BIN/scale.sh" 3
+    assert_output "scale.sh: needs root (a bridge, veths, cgroups)"
+    run -1 "$CTLAB_ROOT/bench/oci-bundle.sh"
+    assert_output --partial "usage: oci-bundle.sh BUNDLE [ROOTFS]"
+    assert_equal "$(ls -d /tmp/ctlab-bench.* /tmp/ctlab-layers.* /tmp/ctlab-scale.* 2>/dev/null)" ""
+}
