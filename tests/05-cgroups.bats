@@ -290,8 +290,9 @@ stat_of() {
     run -0 cgctl ls
     assert_output ctlab-v
     # How the child gets in, and how the rest gets killed, per version.
-    # The command leaves a process behind, for the end to kill.
-    run -0 --separate-stderr cgctl -v run --name ctlab-w --pids 5 -- /bin/sh -c "\"$PROBE\" sleep 30 & exit 0"
+    # The command leaves a process behind, for the end to kill (its
+    # output elsewhere: run must not wait for it to close the pipes).
+    run -0 --separate-stderr cgctl -v run --name ctlab-w --pids 5 -- /bin/sh -c "\"$PROBE\" sleep 30 >/dev/null 2>&1 & exit 0"
     lines=("${stderr_lines[@]}")
     if [ "$(version_of pids)" = 2 ]; then
         assert_line --regexp '^\[cgctl\] clone3\(CLONE_INTO_CGROUP, cgroup=/.*/ctlab/ctlab-w\) = [0-9]+$'
