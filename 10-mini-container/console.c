@@ -106,9 +106,10 @@ int console_receive(int sock)
     while (n < 0 && errno == EINTR);
     cmsg = CMSG_FIRSTHDR(&m.msg);
     if (n != 1 || !cmsg || cmsg->cmsg_type != SCM_RIGHTS) {
-        /* The child ended before sending: it said why on stderr. */
-        return error_msg("the container ended before its terminal was set "
-                         "up");
+        /* The child ended before sending: it said why on stderr, and
+         * its exit code says the rest. */
+        trace("the container ended before its terminal was set up");
+        return -1;
     }
     memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
     trace("recvmsg(SCM_RIGHTS) = the pty's master (fd %d)", fd);

@@ -25,8 +25,8 @@
  * stdin, stdout and stderr. Reports its errors. */
 int console_setup_child(int sock);
 
-/* In the parent: the master the child sent, or -1 (reported) if the child
- * ended first. */
+/* In the parent: the master the child sent, or -1 if the child ended
+ * first (it reported why itself). */
 int console_receive(int sock);
 
 /* In the parent: our stdin to MASTER and MASTER to our stdout until the

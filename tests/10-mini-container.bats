@@ -314,6 +314,9 @@ remove_other_net() {
     assert_line --partial "xterm"
     run -125 run_ctr -t -d -- /bin/true
     assert_output --partial "-t with -d"
+    # A child that fails before its terminal is made: its one line only.
+    run -125 run_ctr -t -w /etc/passwd/sub -- /bin/true </dev/null
+    assert_output "minictr: open /etc/passwd/sub in the container: Not a directory"
 }
 
 @test "-e, -w, --volume: the environment is clean, the workdir is made, volumes bind (ro holds)" {
