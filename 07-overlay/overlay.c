@@ -148,8 +148,13 @@ static int mount_new_api(const struct overlay_spec *spec)
     if (spec->volatile_upper) {
         trace("fsconfig(FSCONFIG_SET_FLAG, \"volatile\")");
         if (fsconfig(fs_fd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0) {
-            error_errno("fsconfig volatile");
-            goto out;
+            if (errno != EINVAL) {
+                error_errno("fsconfig volatile");
+                goto out;
+            }
+            /* Before 5.10: a speed-up we go without. */
+            trace("no \"volatile\" in this kernel (5.10+): the upper is "
+                  "synced at umount");
         }
     }
     if (spec->userxattr) {
@@ -227,6 +232,13 @@ static int mount_legacy(const struct overlay_spec *spec)
           "bytes of options; the kernel copies at most one page, %ld)",
           spec->target, options, used, sysconf(_SC_PAGESIZE));
     rc = mount("overlay", spec->target, "overlay", 0, options);
+    if (rc < 0 && errno == EINVAL && spec->volatile_upper) {
+        /* Maybe a kernel before 5.10, which has no "volatile": it is
+         * only a speed-up, so once more without it. */
+        options[used - strlen(",volatile")] = '\0';
+        trace("mount: EINVAL; once more without \"volatile\" (Linux 5.10)");
+        rc = mount("overlay", spec->target, "overlay", 0, options);
+    }
     if (rc < 0) {
         if ((long)used >= sysconf(_SC_PAGESIZE))
             error_errno("mount overlay on %s (the option string is %zu "
