@@ -1,6 +1,6 @@
 /* 10-mini-container/state.h - where minictr keeps what it knows about
- * its containers: /run/ctlab/NAME/ (rootless: $XDG_RUNTIME_DIR/ctlab),
- * and the bridge's address book.
+ * its containers: /run/ctlab/NAME/ (rootless: $XDG_RUNTIME_DIR/ctlab/NAME,
+ * or /tmp/ctlab-UID/NAME), and the bridge's address book.
  */
 #ifndef CTLAB_STATE_H
 #define CTLAB_STATE_H
