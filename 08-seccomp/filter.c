@@ -36,6 +36,16 @@ const char default_profile[] =
     "deny mount\n"
     "deny umount2\n"
     "deny pivot_root\n"
+    "# the new mount API (Linux 5.2, 5.12, 6.15) mounts without mount():\n"
+    "# with CAP_SYS_ADMIN, denying mount alone would stop nothing\n"
+    "deny fsopen\n"
+    "deny fsconfig\n"
+    "deny fsmount\n"
+    "deny fspick\n"
+    "deny move_mount\n"
+    "deny open_tree\n"
+    "deny open_tree_attr\n"
+    "deny mount_setattr\n"
     "# new namespaces, and joining other ones\n"
     "deny unshare\n"
     "deny setns\n"
@@ -67,8 +77,13 @@ const char default_profile[] =
     "deny swapoff\n"
     "deny acct\n"
     "deny quotactl\n"
+    "# the clock is not namespaced; adjtimex and clock_adjtime set it\n"
+    "# too (their read-only form, modes 0, is denied with them: seccomp\n"
+    "# cannot read the struct timex the mode is in)\n"
     "deny settimeofday\n"
     "deny clock_settime\n"
+    "deny adjtimex\n"
+    "deny clock_adjtime\n"
     "# favourite tools of kernel exploits\n"
     "deny userfaultfd\n"
     "deny io_uring_setup\n"
@@ -145,6 +160,24 @@ static int parse_default_action(char **words, int count, uint32_t *action)
 
 #define MAX_WORDS 12
 
+/* The most rule lines a profile may have. The kernel runs a filter of at
+ * most 4096 BPF instructions (BPF_MAXINSNS), and a rule costs at least one
+ * unless it repeats another, so a bigger profile could never load; and
+ * libseccomp's seccomp_rule_add() takes time in proportion to the rules
+ * already added, so 200,000 rules would take minutes to be refused. */
+#define MAX_RULES 4096
+
+/* System calls newer than the name table of the libseccomp we may be
+ * built with (2.5.4 does not know open_tree_attr). Since Linux 5.1 a new
+ * call has one number on every architecture (alpha adds 110), so a rule
+ * for it can be made from the number. */
+static const struct {
+    const char *name;
+    int number;
+} newer_calls[] = {
+    {.name = "open_tree_attr", .number = 467}, /* Linux 6.15 */
+};
+
 /* Split LINE into words (in place), dropping a '#' comment. */
 static int split_words(char *line, char **words)
 {
@@ -157,6 +190,19 @@ static int split_words(char *line, char **words)
          word = strtok_r(NULL, " \t\r\n", &save))
         words[count++] = word;
     return word ? -1 : count; /* -1: too many words */
+}
+
+/* NAME's number: libseccomp's table first, then newer_calls. */
+static int resolve_syscall(const char *name)
+{
+    int nr = seccomp_syscall_resolve_name(name);
+
+    for (size_t i = 0; nr == __NR_SCMP_ERROR &&
+                       i < sizeof(newer_calls) / sizeof(*newer_calls);
+         i++)
+        if (strcmp(newer_calls[i].name, name) == 0)
+            nr = newer_calls[i].number;
+    return nr;
 }
 
 /* One rule line: ACTION SYSCALL [CONDITION...] [ERRNO]. */
@@ -198,7 +244,7 @@ static int add_rule(scmp_filter_ctx filter, uint32_t default_action,
         return error_msg("%s: unknown action '%s' (allow, deny, kill, log)",
                          where, words[0]);
 
-    nr = seccomp_syscall_resolve_name(words[1]);
+    nr = resolve_syscall(words[1]);
     if (nr == __NR_SCMP_ERROR) {
         if (unknown == UNKNOWN_ERROR)
             return error_msg("%s: unknown system call '%s'", where, words[1]);
@@ -230,7 +276,7 @@ scmp_filter_ctx filter_from_profile(const char *text, const char *source,
     char *copy = strdup(text), *line, *next;
     char *words[MAX_WORDS];
     char where[300];
-    int number = 0, count;
+    int number = 0, count, rules = 0;
 
     if (!copy) {
         error_errno("strdup");
@@ -272,6 +318,12 @@ scmp_filter_ctx filter_from_profile(const char *text, const char *source,
             error_msg("%s: the first rule must be 'default ACTION'", where);
             goto fail;
         }
+        if (++rules > MAX_RULES) {
+            error_msg("%s: more than %d rules (a filter holds at most 4096 "
+                      "BPF instructions)",
+                      where, MAX_RULES);
+            goto fail;
+        }
         if (add_rule(filter, default_action, words, count, where, unknown) < 0)
             goto fail;
     }
@@ -286,26 +338,74 @@ fail:
     return NULL;
 }
 
+/* The whole of file PATH in *TEXT (NUL-terminated, for the parser) and
+ * its length in *LENGTH, which counts any NUL byte inside it. */
+static int read_whole_file(const char *path, char **text, size_t *length)
+{
+    FILE *f = fopen(path, "re");
+    size_t size = 4096, used = 0, got;
+    char *buffer = NULL, *bigger;
+    int saved;
+
+    if (!f)
+        return error_errno("open profile %s", path);
+    buffer = malloc(size + 1);
+    if (!buffer) {
+        error_errno("read profile %s", path);
+        goto fail;
+    }
+    /* Doubling the buffer keeps the copying linear in the file's size. */
+    while ((got = fread(buffer + used, 1, size - used, f)) > 0) {
+        used += got;
+        if (used == size) {
+            bigger = realloc(buffer, 2 * size + 1);
+            if (!bigger) {
+                error_errno("read profile %s", path);
+                goto fail;
+            }
+            buffer = bigger;
+            size *= 2;
+        }
+    }
+    if (ferror(f)) {
+        error_errno("read profile %s", path);
+        goto fail;
+    }
+    fclose(f);
+    buffer[used] = '\0';
+    *text = buffer;
+    *length = used;
+    return 0;
+fail:
+    saved = errno;
+    fclose(f);
+    free(buffer);
+    errno = saved;
+    return -1;
+}
+
 scmp_filter_ctx filter_from_file(const char *path, enum unknown_names unknown)
 {
     scmp_filter_ctx filter;
-    FILE *f = fopen(path, "re");
-    char *text = NULL;
-    size_t size = 0;
-    ssize_t length;
+    char *text = NULL, *nul;
+    size_t length = 0;
+    int line = 1;
 
-    if (!f) {
-        error_errno("open profile %s", path);
+    if (read_whole_file(path, &text, &length) < 0)
+        return NULL;
+    /* The parser reads C strings: it would stop at a NUL byte and
+     * silently drop every rule after it. A profile is text; refuse. */
+    nul = memchr(text, '\0', length);
+    if (nul) {
+        for (const char *c = text; c < nul; c++)
+            line += *c == '\n';
+        error_msg("%s line %d: a NUL byte (a profile is text; the rules after "
+                  "it would be lost)",
+                  path, line);
+        free(text);
         return NULL;
     }
-    /* getdelim with NUL: the whole file in one string. */
-    length = getdelim(&text, &size, '\0', f);
-    fclose(f);
-    if (length < 0) {
-        free(text);
-        text = strdup("");
-    }
-    filter = filter_from_profile(text ? text : "", path, unknown);
+    filter = filter_from_profile(text, path, unknown);
     free(text);
     return filter;
 }
@@ -330,6 +430,9 @@ int filter_load(scmp_filter_ctx filter)
      * SCMP_FLTATR_CTL_NNP, on by default). */
     trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER)");
     rc = seccomp_load(filter);
+    if (rc == -ECANCELED) /* libseccomp's word for "the kernel said no" */
+        return error_msg("load the seccomp filter: the kernel refused it "
+                         "(more than 4096 BPF instructions? see --dump)");
     if (rc < 0) {
         errno = -rc;
         return error_errno("load the seccomp filter");

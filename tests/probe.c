@@ -39,8 +39,10 @@
  *                             fd, pointer, flag or magic number); print the
  *                             errno name ("EBADF"), or "ok". EPERM from a
  *                             call that would otherwise fail otherwise is
- *                             the filter's answer. "fork", "clone-newuser",
- *                             "personality-noaslr": see try_syscall().
+ *                             the filter's answer. NAME is any call the
+ *                             default profile denies, or "fork",
+ *                             "clone-newuser", "personality-noaslr": see
+ *                             try_syscall().
  *
  * Errors go to stderr with exit status 1; bad usage exits 2.
  */
@@ -469,6 +471,26 @@ static long try_syscall(const char *name)
         return syscall(SYS_umount2, path, 0); /* ENOENT */
     if (strcmp(name, "pivot_root") == 0)
         return syscall(SYS_pivot_root, path, path); /* ENOENT */
+    /* The new mount API. fsopen, fspick, fsmount and move_mount check
+     * CAP_SYS_ADMIN first (EPERM without it, as for kexec_load), then
+     * their flags or fd; the others look at their arguments first. */
+    if (strcmp(name, "fsopen") == 0)
+        return syscall(SYS_fsopen, "tmpfs", 0xdead0000U); /* EINVAL */
+    if (strcmp(name, "fsconfig") == 0)
+        return syscall(SYS_fsconfig, bad, 0, NULL, NULL, 0); /* EINVAL */
+    if (strcmp(name, "fsmount") == 0)
+        return syscall(SYS_fsmount, bad, 0, 0); /* EBADF */
+    if (strcmp(name, "fspick") == 0)
+        return syscall(SYS_fspick, bad, path, 0xdead0000U); /* EINVAL */
+    if (strcmp(name, "move_mount") == 0)
+        return syscall(SYS_move_mount, bad, path, bad, path, 0xdead0000U);
+    if (strcmp(name, "open_tree") == 0) /* no OPEN_TREE_CLONE: no mount */
+        return syscall(SYS_open_tree, bad, "x", 0); /* EBADF */
+    /* open_tree_attr is 467 everywhere (Linux 6.15; ENOSYS before) */
+    if (strcmp(name, "open_tree_attr") == 0)
+        return syscall(467, bad, "x", 0, NULL, 0); /* EBADF */
+    if (strcmp(name, "mount_setattr") == 0)
+        return syscall(SYS_mount_setattr, bad, path, 0, NULL, 0); /* size 0 */
     if (strcmp(name, "unshare") == 0)
         return syscall(SYS_unshare, 0x1); /* not a CLONE_NEW* flag: EINVAL */
     if (strcmp(name, "setns") == 0)
@@ -507,6 +529,11 @@ static long try_syscall(const char *name)
         return syscall(SYS_settimeofday, (void *)1, NULL); /* EFAULT */
     if (strcmp(name, "clock_settime") == 0)
         return syscall(SYS_clock_settime, 0xdead, NULL); /* EINVAL */
+    /* adjtimex reads its struct first, even to only read the clock */
+    if (strcmp(name, "adjtimex") == 0)
+        return syscall(SYS_adjtimex, NULL); /* EFAULT */
+    if (strcmp(name, "clock_adjtime") == 0)
+        return syscall(SYS_clock_adjtime, 0, NULL); /* EFAULT */
     if (strcmp(name, "userfaultfd") == 0)
         return syscall(SYS_userfaultfd, 0xdead); /* EINVAL */
     if (strcmp(name, "io_uring_setup") == 0)
