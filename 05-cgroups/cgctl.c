@@ -6,12 +6,13 @@
  *     sudo ./cgctl info
  *     sudo ./cgctl -v run --memory 64m --cpus 0.5 --pids 20 -- sh
  *     sudo ./cgctl create web --memory 128m; sudo ./cgctl stat web
+ *     sudo ./cgctl -v run --devices default -- sh
  *
  * A cgroup groups processes so the kernel can count what they use and
  * limit it: memory (the OOM killer acts inside the group), CPU time (a
  * quota per period), the number of tasks (fork fails with EAGAIN), block
- * I/O. Children start in their parent's cgroup, so putting one process in
- * puts in everything it will ever start.
+ * I/O, which device nodes may be opened. Children start in their parent's
+ * cgroup, so putting one process in puts in everything it will ever start.
  *
  * This machine may be cgroup v2 (one tree), v1 (a tree per controller) or
  * hybrid (both). `cgctl info` says which; cgroup.c hides the difference,
@@ -67,6 +68,8 @@ static void print_controller(const struct cgroup_host *host, const char *name,
     }
     if (host->v1_mount[c][0])
         printf("  %-8s v1  %s\n", name, host->v1_mount[c]);
+    else if (c == CG_DEVICES && host->v2_mount[0])
+        printf("  %-8s v2  a BPF program on each cgroup directory\n", name);
     else
         printf("  %-8s -   not available\n", name);
 }
@@ -88,6 +91,7 @@ static int show_info(void)
     print_controller(&host, "cpu", CG_CPU);
     print_controller(&host, "pids", CG_PIDS);
     print_controller(&host, "io", CG_IO);
+    print_controller(&host, "devices", CG_DEVICES);
     if (strcmp(host.mode, "v2") != 0) {
         print_controller(&host, "cpuacct", CG_CPUACCT);
         print_controller(&host, "freezer", CG_FREEZER);
@@ -165,7 +169,8 @@ static int require_existing(const struct cgroup *cg)
 
 static void describe_backends(const struct cgroup *cg, char *buf, size_t size)
 {
-    static const enum controller shown[] = {CG_MEMORY, CG_CPU, CG_PIDS, CG_IO};
+    static const enum controller shown[] = {CG_MEMORY, CG_CPU, CG_PIDS, CG_IO,
+                                            CG_DEVICES};
     size_t used = 0;
 
     buf[0] = '\0';
@@ -212,6 +217,7 @@ static int print_stats(FILE *out, const char *prefix, const struct cgroup *cg)
     print_stat(out, prefix, "pids.denied", s.pids_denied);
     print_stat(out, prefix, "io.read_bytes", s.io_read_bytes);
     print_stat(out, prefix, "io.write_bytes", s.io_write_bytes);
+    print_stat(out, prefix, "devices.bpf_programs", s.device_programs);
     return 0;
 }
 
@@ -308,6 +314,18 @@ static void usage(FILE *out)
             "  --pids N                at most N tasks\n"
             "  --io-max \"DEV rbps=N wbps=N riops=N wiops=N\"  DEV: MAJ:MIN "
             "or a path\n"
+            "  --device RULE           allow RULE: \"c 1:3 rwm\", \"b *:* m\", "
+            "\"a\" (all);\n"
+            "                          r read, w write, m mknod; * any "
+            "number. A device\n"
+            "                          list starts from deny all, later "
+            "rules win\n"
+            "  --device-deny RULE      deny RULE\n"
+            "  --devices default       docker's rules (before any --device): "
+            "mknod\n"
+            "                          anything, open only null zero full "
+            "random\n"
+            "                          urandom tty, /dev/pts/*, /dev/ptmx\n"
             "\n"
             "  --parent PATH           a delegated cgroup2 directory instead "
             "of ctlab/\n"
@@ -328,6 +346,9 @@ static int parse_options(int argc, char **argv, int stop_at_command,
         {"cpu-weight", required_argument, NULL, 'w'},
         {"pids", required_argument, NULL, 'p'},
         {"io-max", required_argument, NULL, 'i'},
+        {"device", required_argument, NULL, 'd'},
+        {"device-deny", required_argument, NULL, 'D'},
+        {"devices", required_argument, NULL, 'E'},
         {"name", required_argument, NULL, 'n'},
         {"parent", required_argument, NULL, 'P'},
         {"cgroupns", no_argument, NULL, 'N'},
@@ -349,6 +370,9 @@ static int parse_options(int argc, char **argv, int stop_at_command,
         case 'w':
         case 'p':
         case 'i':
+        case 'd':
+        case 'D':
+        case 'E':
             snprintf(option, sizeof(option), "--%s", longopts[index].name);
             if (cgroup_limit_from_option(option, optarg, &opt->limits) < 0)
                 return -1;

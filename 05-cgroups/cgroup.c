@@ -14,17 +14,26 @@
  *   cgroup v1 (a tree per controller: /sys/fs/cgroup/memory, .../cpu,
  *   ...): every tree is separate, so a process is put into each one.
  *
+ * One controller breaks the pattern: devices, which decides which device
+ * nodes (/dev/null, a disk) the processes may open or mknod. On v1 it is
+ * files like the others (devices.deny, devices.allow). v2 has no such
+ * file: the rules become a small BPF program, attached to the cgroup's
+ * directory, that the kernel runs on every open and mknod of a node.
+ *
  * Read: cgroups(7), the kernel's Documentation/admin-guide/cgroup-v2.rst
- * and the cgroup-v1/ directory beside it, clone3(2) (CLONE_INTO_CGROUP),
- * cgroup_namespaces(7).
+ * (section "Device controller") and the cgroup-v1/ directory beside it
+ * (devices.rst), clone3(2) (CLONE_INTO_CGROUP), cgroup_namespaces(7),
+ * bpf(2).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h> /* struct bpf_insn, union bpf_attr, BPF_DEVCG_* */
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +63,32 @@ static const struct {
     [CG_MEMORY] = {"memory", "memory"}, [CG_CPU] = {"cpu", "cpu"},
     [CG_PIDS] = {"pids", "pids"},       [CG_IO] = {"io", "blkio"},
     [CG_CPUACCT] = {NULL, "cpuacct"},   [CG_FREEZER] = {NULL, "freezer"},
+    [CG_DEVICES] = {NULL, "devices"},
 };
+
+/* Device rules as docker writes them for a container that is not
+ * --privileged (moby's oci/defaults.go, runc's AllowedDevices): deny
+ * everything, then allow mknod of any node (an image may ship nodes; making
+ * one is harmless while opening it is refused), and opening only the nodes
+ * of a minimal /dev. Without these, root in a container with CAP_MKNOD
+ * makes a node for the host's disk and reads it. */
+#define ANY (-1L) /* '*' */
+const struct cgroup_device_rule cgroup_default_device_rules[] = {
+    {'a', ANY, ANY, "rwm", 0}, /* deny all: start from nothing */
+    {'c', ANY, ANY, "m", 1},   /* mknod of any char device */
+    {'b', ANY, ANY, "m", 1},   /* ... and block device */
+    {'c', 1, 3, "rwm", 1},     /* /dev/null */
+    {'c', 1, 5, "rwm", 1},     /* /dev/zero */
+    {'c', 1, 7, "rwm", 1},     /* /dev/full */
+    {'c', 1, 8, "rwm", 1},     /* /dev/random */
+    {'c', 1, 9, "rwm", 1},     /* /dev/urandom */
+    {'c', 5, 0, "rwm", 1},     /* /dev/tty */
+    {'c', 136, ANY, "rwm", 1}, /* /dev/pts/N */
+    {'c', 5, 2, "rwm", 1},     /* /dev/ptmx */
+};
+const int cgroup_default_device_rule_count =
+    (int)(sizeof(cgroup_default_device_rules) /
+          sizeof(cgroup_default_device_rules[0]));
 
 #define CPU_PERIOD_DEFAULT 100000UL  /* 100 ms, the kernel's default */
 #define UNLIMITED          LLONG_MAX /* "max" in stats */
@@ -255,6 +289,147 @@ static int parse_io_max(const char *value, struct cgroup_limits *limits)
     return 0;
 }
 
+/* One side of "1:3" or "136:*": a number up to MAX, or '*' (ANY).
+ * Returns how many bytes it took; 0: neither; -1: above MAX. */
+static int parse_device_number(const char *text, long max, long *number)
+{
+    char *end;
+
+    if (text[0] == '*') {
+        *number = ANY;
+        return 1;
+    }
+    if (!isdigit((unsigned char)text[0]))
+        return 0;
+    errno = 0;
+    *number = strtol(text, &end, 10);
+    if (errno || *number > max)
+        return -1;
+    return (int)(end - text);
+}
+
+int cgroup_parse_device_rule(const char *text, int allow,
+                             struct cgroup_device_rule *rule)
+{
+    const char *p;
+    int used;
+
+    memset(rule, 0, sizeof(*rule));
+    rule->allow = allow ? 1 : 0;
+    /* "a" alone (devices.list shows it as "a *:* rwm": take that too). */
+    if (strcmp(text, "a") == 0 || strcmp(text, "a *:* rwm") == 0) {
+        rule->type = 'a';
+        rule->major = rule->minor = ANY;
+        snprintf(rule->access, sizeof(rule->access), "rwm");
+        return 0;
+    }
+    if (text[0] == '\0' || text[1] != ' ')
+        goto bad;
+    if (text[0] != 'c' && text[0] != 'b')
+        return error_msg("device rule '%s': type '%c' is not c (char), b "
+                         "(block), or a alone (all devices)",
+                         text, text[0]);
+    rule->type = text[0];
+    p = text + 2;
+    /* A dev_t has 12 bits of major and 20 of minor (kdev_t.h). */
+    used = parse_device_number(p, 4095, &rule->major);
+    if (used < 0)
+        return error_msg("device rule '%s': major number out of range "
+                         "(0..4095, or *)",
+                         text);
+    if (used == 0 || p[used] != ':')
+        goto bad;
+    p += used + 1;
+    used = parse_device_number(p, 1048575, &rule->minor);
+    if (used < 0)
+        return error_msg("device rule '%s': minor number out of range "
+                         "(0..1048575, or *)",
+                         text);
+    if (used == 0 || p[used] != ' ')
+        goto bad;
+    p += used + 1;
+    /* The access letters, kept in the kernel's order: "mr" is "rm". */
+    used = 0;
+    for (const char *letter = "rwm"; *letter; letter++)
+        if (strchr(p, *letter))
+            rule->access[used++] = *letter;
+    if (!*p || strspn(p, "rwm") != strlen(p) || strlen(p) != (size_t)used)
+        return error_msg("device rule '%s': access '%s' is not some of r "
+                         "(read), w (write) and m (mknod), each once",
+                         text, p);
+    return 0;
+bad:
+    return error_msg("device rule '%s': want \"TYPE MAJOR:MINOR ACCESS\" "
+                     "like \"c 1:3 rwm\" or \"b *:* m\" (TYPE c or b), or "
+                     "\"a\" for all devices",
+                     text);
+}
+
+const char *cgroup_device_rule_text(const struct cgroup_device_rule *rule,
+                                    char *buf, size_t size)
+{
+    char major[16] = "*", minor[16] = "*";
+
+    if (rule->type == 'a') {
+        snprintf(buf, size, "a");
+        return buf;
+    }
+    if (rule->major != ANY)
+        snprintf(major, sizeof(major), "%ld", rule->major);
+    if (rule->minor != ANY)
+        snprintf(minor, sizeof(minor), "%ld", rule->minor);
+    snprintf(buf, size, "%c %s:%s %s", rule->type, major, minor, rule->access);
+    return buf;
+}
+
+static int is_deny_all(const struct cgroup_device_rule *rule)
+{
+    return rule->type == 'a' && !rule->allow;
+}
+
+/* Append RULE; a list starts from "deny all", so put it first if the
+ * list is empty and RULE is not it. */
+static int add_device_rule(struct cgroup_limits *limits,
+                           const struct cgroup_device_rule *rule)
+{
+    int needed = 1 + (limits->device_count == 0 && !is_deny_all(rule));
+
+    if (limits->device_count + needed > CG_MAX_DEVICE_RULES)
+        return error_msg("too many device rules (at most %d, \"deny all\" "
+                         "included)",
+                         CG_MAX_DEVICE_RULES);
+    if (needed == 2)
+        limits->devices[limits->device_count++] =
+            cgroup_default_device_rules[0];
+    limits->devices[limits->device_count++] = *rule;
+    return 0;
+}
+
+static int parse_device_option(const char *option, const char *value,
+                               struct cgroup_limits *limits)
+{
+    struct cgroup_device_rule rule;
+
+    if (strcmp(option, "--devices") == 0) {
+        if (strcmp(value, "default") != 0)
+            return error_msg("--devices '%s': the only set is \"default\" "
+                             "(docker's)",
+                             value);
+        if (limits->device_count)
+            return error_msg("--devices default: give it before any "
+                             "--device or --device-deny (it starts from "
+                             "\"deny all\")");
+        for (int i = 0; i < cgroup_default_device_rule_count; i++)
+            if (add_device_rule(limits, &cgroup_default_device_rules[i]) < 0)
+                return -1;
+        return 0;
+    }
+    if (cgroup_parse_device_rule(value, strcmp(option, "--device") == 0,
+                                 &rule) < 0)
+        return -1;
+    return add_device_rule(limits, &rule);
+}
+
 int cgroup_limit_from_option(const char *option, const char *value,
                              struct cgroup_limits *limits)
 {
@@ -298,6 +473,10 @@ int cgroup_limit_from_option(const char *option, const char *value,
     }
     if (strcmp(option, "--io-max") == 0)
         return parse_io_max(value, limits);
+    if (strcmp(option, "--device") == 0 ||
+        strcmp(option, "--device-deny") == 0 ||
+        strcmp(option, "--devices") == 0)
+        return parse_device_option(option, value, limits);
     return error_msg("%s: not a cgroup limit", option);
 }
 
@@ -314,6 +493,8 @@ static int limits_need(const struct cgroup_limits *limits, enum controller c)
         return limits->pids != 0;
     case CG_IO:
         return limits->io_device[0] != '\0';
+    case CG_DEVICES:
+        return limits->device_count > 0;
     default:
         return 0;
     }
@@ -323,6 +504,10 @@ static int limits_need(const struct cgroup_limits *limits, enum controller c)
 static int report_unusable(const struct cgroup_host *host, enum controller c,
                            const char *parent, const char *parent_controllers)
 {
+    if (c == CG_DEVICES)
+        return error_msg("device rules need a cgroup v1 \"devices\" "
+                         "hierarchy or a cgroup2 mount (where they are a "
+                         "BPF program); neither is here (see: make doctor)");
     if (host->v2_mount[0] && (parent || !host->v1_mount[c][0]))
         return error_msg("controller \"%s\" is not available in "
                          "%s/cgroup.controllers (it lists: %s); on a v2 "
@@ -374,10 +559,25 @@ int cgroup_plan(const struct cgroup_host *host, const char *name,
     }
 
     /* Each controller: v2 if the parent can have it, else v1 (never
-     * with --parent: delegation is a v2 idea), else unusable. */
+     * with --parent: delegation is a v2 idea), else unusable. devices:
+     * v1 wherever its hierarchy is mounted (its files there are what the
+     * kernel checks, even on a hybrid host), planned like every v1
+     * controller so that the directory is found again to remove it; else
+     * with rules, the v2 directory that will carry the BPF program. */
     for (int c = 0; c < CG_COUNT; c++) {
-        if (controllers[c].v2 && cg->v2_parent[0] &&
-            has_word(parent_controllers, controllers[c].v2)) {
+        if (c == CG_DEVICES) {
+            if (!parent && host->v1_mount[c][0]) {
+                cg->version[c] = 1;
+                on_v1 = 1;
+            } else if (limits_need(limits, c) && cg->v2_parent[0]) {
+                cg->version[c] = 2;
+                on_v2 = 1;
+            } else if (limits_need(limits, c)) {
+                return report_unusable(host, (enum controller)c, parent,
+                                       parent_controllers);
+            }
+        } else if (controllers[c].v2 && cg->v2_parent[0] &&
+                   has_word(parent_controllers, controllers[c].v2)) {
             cg->version[c] = 2;
             on_v2 = 1;
         } else if (controllers[c].v2 && !parent && host->v1_mount[c][0]) {
@@ -456,7 +656,8 @@ static int enable_controllers(const struct cgroup *cg, const char *dir)
     if (read_first_line(path, enabled, sizeof(enabled)) < 0 && errno != ENODATA)
         return error_errno("read %s", path);
     for (int c = 0; c < CG_COUNT; c++)
-        if (cg->version[c] == 2 && !has_word(enabled, controllers[c].v2))
+        if (cg->version[c] == 2 && controllers[c].v2 &&
+            !has_word(enabled, controllers[c].v2))
             used +=
                 (size_t)snprintf(request + used, sizeof(request) - used,
                                  "%s+%s", used ? " " : "", controllers[c].v2);
@@ -706,6 +907,368 @@ static int set_io(const struct cgroup *cg, const struct cgroup_limits *limits)
     return 0;
 }
 
+/* --- devices --------------------------------------------------------------
+ */
+
+/* v1: "a" written to devices.deny empties the cgroup's list of allowed
+ * devices and makes "deny" the default; each allow rule then adds an entry
+ * to the list, each deny rule takes access away from an entry it names.
+ * devices.list shows the list. (A list, not the rules: denying "c 1:11"
+ * after allowing "c *:*" changes nothing there, while v2's program below
+ * would deny it. Keep deny rules for whole entries, or for "a".) */
+static int set_devices_v1(const struct cgroup *cg,
+                          const struct cgroup_limits *limits)
+{
+    char text[48];
+
+    for (int i = 0; i < limits->device_count; i++) {
+        const struct cgroup_device_rule *rule = &limits->devices[i];
+
+        if (set_file(cg, CG_DEVICES,
+                     rule->allow ? "devices.allow" : "devices.deny",
+                     cgroup_device_rule_text(rule, text, sizeof(text))) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* v2: a BPF_PROG_TYPE_CGROUP_DEVICE program (Linux 4.15). On every open
+ * and mknod of a device node by a process of the cgroup, the kernel runs
+ * it with R1 pointing at a struct bpf_cgroup_dev_ctx:
+ *
+ *     access_type   the node's type in the low 16 bits (BPF_DEVCG_DEV_BLOCK
+ *                   1, BPF_DEVCG_DEV_CHAR 2), the access asked for above
+ *                   them (BPF_DEVCG_ACC_MKNOD 1, _READ 2, _WRITE 4)
+ *     major, minor  the node's numbers
+ *
+ * and takes R0 as the verdict: 1 lets the access through, 0 makes the
+ * open or mknod fail with EPERM. It is assembled here by hand, one
+ * struct bpf_insn at a time, as runc and crun do (no compiler, no libbpf):
+ * load the fields into R2..R5, then test the rules, the LAST rule first,
+ * so that a later rule overrides an earlier one as in the rule list. The
+ * first rule that matches decides; if none does, deny. */
+#define DEVICE_PROGRAM_MAX (6 + 8 * CG_MAX_DEVICE_RULES + 2)
+#define DEVCG_ACC_ALL                                                          \
+    (BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD)
+
+struct device_program {
+    struct bpf_insn insns[DEVICE_PROGRAM_MAX];
+    char comments[DEVICE_PROGRAM_MAX][40]; /* what each one does, for -v */
+    int count;
+};
+
+/* Append one instruction. A struct bpf_insn is 8 bytes: an opcode (class
+ * | operation | source: BPF_JMP | BPF_JNE | BPF_K is "jump if not equal
+ * to the immediate"), a destination and a source register (R0-R10), a
+ * jump offset OFF (in instructions, from the next one) and an immediate
+ * IMM. */
+static void emit(struct device_program *program, int code, int dst, int src,
+                 int off, int imm, const char *comment)
+{
+    struct bpf_insn *insn = &program->insns[program->count];
+
+    memset(insn, 0, sizeof(*insn));
+    insn->code = (uint8_t)code;
+    insn->dst_reg = (uint8_t)(dst & 0xf);
+    insn->src_reg = (uint8_t)(src & 0xf);
+    insn->off = (int16_t)off;
+    insn->imm = imm;
+    snprintf(program->comments[program->count], sizeof(program->comments[0]),
+             "%s", comment);
+    program->count++;
+}
+
+/* One rule: each test jumps to the next rule as soon as the request
+ * differs; a request that passes them all gets the rule's verdict. */
+static void emit_rule(struct device_program *program,
+                      const struct cgroup_device_rule *rule)
+{
+    int first = program->count, access = 0;
+    char text[48], comment[40];
+
+    for (const char *letter = rule->access; *letter; letter++)
+        access |= *letter == 'r'   ? BPF_DEVCG_ACC_READ
+                  : *letter == 'w' ? BPF_DEVCG_ACC_WRITE
+                                   : BPF_DEVCG_ACC_MKNOD;
+    if (rule->type != 'a') {
+        snprintf(comment, sizeof(comment), "%s device?",
+                 rule->type == 'b' ? "block" : "char");
+        emit(program, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
+             rule->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
+             comment);
+    }
+    if (access != DEVCG_ACC_ALL) {
+        emit(program, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0,
+             "the access asked for");
+        emit(program, BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, access,
+             "... & the rule's");
+        /* allow: every access asked for is in the rule ("rw" is not
+         * within "r"); deny: any of them is. */
+        snprintf(comment, sizeof(comment), "%s %s?",
+                 rule->allow ? "all within" : "any of", rule->access);
+        if (rule->allow)
+            emit(program, BPF_JMP | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0,
+                 comment);
+        else
+            emit(program, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_1, 0, 0, 0,
+                 comment);
+    }
+    if (rule->major != ANY) {
+        snprintf(comment, sizeof(comment), "major %ld?", rule->major);
+        emit(program, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0,
+             (int)rule->major, comment);
+    }
+    if (rule->minor != ANY) {
+        snprintf(comment, sizeof(comment), "minor %ld?", rule->minor);
+        emit(program, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0,
+             (int)rule->minor, comment);
+    }
+    snprintf(comment, sizeof(comment), "%s %s", rule->allow ? "allow" : "deny",
+             cgroup_device_rule_text(rule, text, sizeof(text)));
+    emit(program, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, rule->allow,
+         comment);
+    emit(program, BPF_JMP | BPF_EXIT, 0, 0, 0, 0, "");
+    /* Each test jumps past this rule's exit: offsets count from the
+     * instruction after the jump. */
+    for (int i = first; i < program->count - 2; i++)
+        if (BPF_CLASS(program->insns[i].code) == BPF_JMP)
+            program->insns[i].off = (int16_t)(program->count - i - 1);
+}
+
+static void build_device_program(struct device_program *program,
+                                 const struct cgroup_limits *limits)
+{
+    program->count = 0;
+    emit(program, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1,
+         offsetof(struct bpf_cgroup_dev_ctx, access_type), 0, "access_type");
+    emit(program, BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff,
+         "r2: the type (1 b, 2 c)");
+    emit(program, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1,
+         offsetof(struct bpf_cgroup_dev_ctx, access_type), 0, "access_type");
+    emit(program, BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16,
+         "r3: the access (1 m, 2 r, 4 w)");
+    emit(program, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1,
+         offsetof(struct bpf_cgroup_dev_ctx, major), 0, "r4: major");
+    emit(program, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1,
+         offsetof(struct bpf_cgroup_dev_ctx, minor), 0, "r5: minor");
+    for (int i = limits->device_count - 1; i >= 0; i--) {
+        emit_rule(program, &limits->devices[i]);
+        /* "a" matches everything: the rules before it can never be
+         * reached, and the verifier refuses unreachable instructions. */
+        if (limits->devices[i].type == 'a')
+            return;
+    }
+    emit(program, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0,
+         "no rule matched: deny");
+    emit(program, BPF_JMP | BPF_EXIT, 0, 0, 0, 0, "");
+}
+
+/* One instruction in the notation of the kernel's verifier log and
+ * bpftool ("w" is the lower 32 bits of an "r" register). */
+static void disassemble(const struct bpf_insn *insn, char *buf, size_t size)
+{
+    switch (insn->code) {
+    case BPF_LDX | BPF_MEM | BPF_W:
+        snprintf(buf, size, "r%d = *(u32 *)(r%d + %d)", insn->dst_reg,
+                 insn->src_reg, insn->off);
+        break;
+    case BPF_ALU | BPF_AND | BPF_K:
+        snprintf(buf, size, "w%d &= %#x", insn->dst_reg, (unsigned)insn->imm);
+        break;
+    case BPF_ALU | BPF_RSH | BPF_K:
+        snprintf(buf, size, "w%d >>= %d", insn->dst_reg, insn->imm);
+        break;
+    case BPF_ALU | BPF_MOV | BPF_X:
+        snprintf(buf, size, "w%d = w%d", insn->dst_reg, insn->src_reg);
+        break;
+    case BPF_ALU64 | BPF_MOV | BPF_K:
+        snprintf(buf, size, "r%d = %d", insn->dst_reg, insn->imm);
+        break;
+    case BPF_JMP | BPF_JNE | BPF_K:
+    case BPF_JMP | BPF_JEQ | BPF_K:
+        snprintf(buf, size, "if r%d %s %d goto +%d", insn->dst_reg,
+                 BPF_OP(insn->code) == BPF_JNE ? "!=" : "==", insn->imm,
+                 insn->off);
+        break;
+    case BPF_JMP | BPF_JNE | BPF_X:
+        snprintf(buf, size, "if r%d != r%d goto +%d", insn->dst_reg,
+                 insn->src_reg, insn->off);
+        break;
+    case BPF_JMP | BPF_EXIT:
+        snprintf(buf, size, "exit");
+        break;
+    default:
+        snprintf(buf, size, "(code %#x)", insn->code);
+    }
+}
+
+static void trace_device_program(const struct device_program *program)
+{
+    char text[64];
+
+    if (!trace_on)
+        return;
+    trace("BPF_PROG_TYPE_CGROUP_DEVICE program, %d instructions (R1: "
+          "struct bpf_cgroup_dev_ctx; the last rule is tested first):",
+          program->count);
+    for (int i = 0; i < program->count; i++) {
+        disassemble(&program->insns[i], text, sizeof(text));
+        if (program->comments[i][0])
+            trace("  %3d: %-28s ; %s", i, text, program->comments[i]);
+        else
+            trace("  %3d: %s", i, text);
+    }
+}
+
+/* bpf(BPF_PROG_LOAD): the verifier checks the program and the kernel
+ * returns an fd for it (always close-on-exec). On refusal, load it again
+ * with a log buffer and quote the verifier's last line. */
+static int load_device_program(const struct device_program *program,
+                               const char *dir)
+{
+    char log[4096] = "", *last_line;
+    const char *hint = "";
+    union bpf_attr attr;
+    int fd, saved_errno;
+
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insns = (uint64_t)(uintptr_t)program->insns;
+    attr.insn_cnt = (uint32_t)program->count;
+    attr.license = (uint64_t)(uintptr_t) "GPL";
+    fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+    if (fd >= 0) {
+        trace("bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE, %d "
+              "instructions) = %d",
+              program->count, fd);
+        return fd;
+    }
+    saved_errno = errno;
+    if (errno == EINVAL || errno == EACCES) {
+        attr.log_buf = (uint64_t)(uintptr_t)log;
+        attr.log_size = sizeof(log);
+        attr.log_level = 1;
+        fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+        if (fd >= 0) /* accepted the second time: nothing to quote */
+            return fd;
+    }
+    /* The log's last line says why (the log ends with a newline). */
+    log[sizeof(log) - 1] = '\0';
+    while (*log && log[strlen(log) - 1] == '\n')
+        log[strlen(log) - 1] = '\0';
+    last_line = strrchr(log, '\n');
+    last_line = last_line ? last_line + 1 : log;
+    if (saved_errno == EPERM)
+        hint = " (it needs CAP_SYS_ADMIN, or CAP_BPF)";
+    errno = saved_errno;
+    return error_errno("device rules for %s: bpf(BPF_PROG_LOAD, "
+                       "BPF_PROG_TYPE_CGROUP_DEVICE)%s%s%s%s",
+                       dir, *last_line ? " (verifier: " : "", last_line,
+                       *last_line ? ")" : "", hint);
+}
+
+/* Attach program PROGRAM_FD to the cgroup directory DIR, then detach the
+ * programs a previous cgroup_set_limits() attached there, so the new rules
+ * replace the old ones (v1's "a" does that). BPF_F_ALLOW_MULTI: several
+ * programs may sit on one directory and on its ancestors (systemd puts its
+ * own on units, a runtime nested inside may add one below); the kernel runs
+ * them all and an access needs every one to say 1. So, attaching the new
+ * one first, there is never a moment without rules. */
+static int attach_device_program(int program_fd, const char *dir)
+{
+    uint32_t old_ids[64];
+    union bpf_attr attr;
+    int dir_fd, rc = -1;
+    uint32_t old_count;
+
+    dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0)
+        return error_errno("open %s", dir);
+
+    /* 1. Which programs does the directory carry now (a previous set)? */
+    memset(&attr, 0, sizeof(attr));
+    attr.query.target_fd = (uint32_t)dir_fd;
+    attr.query.attach_type = BPF_CGROUP_DEVICE;
+    attr.query.prog_ids = (uint64_t)(uintptr_t)old_ids;
+    attr.query.prog_cnt = sizeof(old_ids) / sizeof(old_ids[0]);
+    if (sys_bpf(BPF_PROG_QUERY, &attr, sizeof(attr)) < 0) {
+        error_errno("bpf(BPF_PROG_QUERY, %s, BPF_CGROUP_DEVICE)", dir);
+        goto out;
+    }
+    old_count = attr.query.prog_cnt;
+    trace("bpf(BPF_PROG_QUERY, %s, BPF_CGROUP_DEVICE) = 0  (%u program%s "
+          "attached)",
+          dir, old_count, old_count == 1 ? "" : "s");
+
+    /* 2. The new program guards the directory from now on. */
+    memset(&attr, 0, sizeof(attr));
+    attr.target_fd = (uint32_t)dir_fd;
+    attr.attach_bpf_fd = (uint32_t)program_fd;
+    attr.attach_type = BPF_CGROUP_DEVICE;
+    attr.attach_flags = BPF_F_ALLOW_MULTI;
+    if (sys_bpf(BPF_PROG_ATTACH, &attr, sizeof(attr)) < 0) {
+        error_errno("device rules for %s: bpf(BPF_PROG_ATTACH, "
+                    "BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI)",
+                    dir);
+        goto out;
+    }
+    trace("bpf(BPF_PROG_ATTACH, prog fd %d, %s, BPF_CGROUP_DEVICE, "
+          "BPF_F_ALLOW_MULTI) = 0",
+          program_fd, dir);
+
+    /* 3. The old ones go: by id to an fd, and detached by that fd. */
+    for (uint32_t i = 0; i < old_count; i++) {
+        int old_fd;
+
+        memset(&attr, 0, sizeof(attr));
+        attr.prog_id = old_ids[i];
+        old_fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
+        if (old_fd < 0 && errno == ENOENT) /* gone meanwhile */
+            continue;
+        if (old_fd < 0) {
+            error_errno("bpf(BPF_PROG_GET_FD_BY_ID, %u)", old_ids[i]);
+            goto out;
+        }
+        memset(&attr, 0, sizeof(attr));
+        attr.target_fd = (uint32_t)dir_fd;
+        attr.attach_bpf_fd = (uint32_t)old_fd;
+        attr.attach_type = BPF_CGROUP_DEVICE;
+        if (sys_bpf(BPF_PROG_DETACH, &attr, sizeof(attr)) < 0 &&
+            errno != ENOENT) {
+            error_errno("bpf(BPF_PROG_DETACH, program %u, %s)", old_ids[i],
+                        dir);
+            close(old_fd);
+            goto out;
+        }
+        trace("bpf(BPF_PROG_DETACH, program id %u, %s, BPF_CGROUP_DEVICE) "
+              "= 0  (the previous rules)",
+              old_ids[i], dir);
+        close(old_fd);
+    }
+    rc = 0;
+out:
+    close(dir_fd);
+    return rc;
+}
+
+/* The program needs no pinning: the attachment holds a reference to it,
+ * and goes when the cgroup directory is removed. */
+static int set_devices_v2(const struct cgroup *cg,
+                          const struct cgroup_limits *limits)
+{
+    struct device_program program;
+    int program_fd, rc;
+
+    build_device_program(&program, limits);
+    trace_device_program(&program);
+    program_fd = load_device_program(&program, cg->dir[CG_DEVICES]);
+    if (program_fd < 0)
+        return -1;
+    rc = attach_device_program(program_fd, cg->dir[CG_DEVICES]);
+    close(program_fd);
+    return rc;
+}
+
 int cgroup_set_limits(const struct cgroup *cg,
                       const struct cgroup_limits *limits)
 {
@@ -722,6 +1285,15 @@ int cgroup_set_limits(const struct cgroup *cg,
     }
     if (limits->io_device[0] && set_io(cg, limits) < 0)
         return -1;
+    if (limits->device_count) {
+        if (cg->version[CG_DEVICES] == 1)
+            return set_devices_v1(cg, limits);
+        if (cg->version[CG_DEVICES] == 2)
+            return set_devices_v2(cg, limits);
+        return error_msg("device rules for %s: no devices controller in "
+                         "its plan",
+                         cg->name);
+    }
     return 0;
 }
 
@@ -863,7 +1435,8 @@ void cgroup_plan_only_needed(struct cgroup *cg,
             continue;
         if (limits_need(limits, (enum controller)c) ||
             (c == CG_PIDS && !kept && !limits_need(limits, CG_MEMORY) &&
-             !limits_need(limits, CG_CPU) && !limits_need(limits, CG_IO))) {
+             !limits_need(limits, CG_CPU) && !limits_need(limits, CG_IO) &&
+             !limits_need(limits, CG_DEVICES))) {
             kept++;
             continue;
         }
@@ -969,6 +1542,29 @@ static long long sum_io(const struct cgroup *cg, const char *key)
     return total;
 }
 
+/* v2: how many device programs the directory carries (bpf(2)
+ * BPF_PROG_QUERY, Linux 4.19): the one readback of rules that have no
+ * file. v1 has devices.list instead: -1. */
+static long long count_device_programs(const struct cgroup *cg)
+{
+    union bpf_attr attr;
+    int dir_fd;
+    long long count = -1;
+
+    if (!cg->v2_dir[0])
+        return -1;
+    dir_fd = open(cg->v2_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0)
+        return -1;
+    memset(&attr, 0, sizeof(attr));
+    attr.query.target_fd = (uint32_t)dir_fd;
+    attr.query.attach_type = BPF_CGROUP_DEVICE;
+    if (sys_bpf(BPF_PROG_QUERY, &attr, sizeof(attr)) == 0)
+        count = attr.query.prog_cnt;
+    close(dir_fd);
+    return count;
+}
+
 int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
 {
     int v2_memory = cg->version[CG_MEMORY] == 2;
@@ -1018,6 +1614,7 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
     s->pids_denied = read_key(cg, CG_PIDS, "pids.events", "max");
     s->io_read_bytes = sum_io(cg, "Read");
     s->io_write_bytes = sum_io(cg, "Write");
+    s->device_programs = count_device_programs(cg);
     return 0;
 }
 

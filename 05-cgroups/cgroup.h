@@ -17,7 +17,8 @@
 #include <sys/types.h>
 
 /* The controllers ctlab limits or reads. cpuacct and freezer exist only on
- * v1 (v2 counts CPU time and freezes in its core). */
+ * v1 (v2 counts CPU time and freezes in its core). devices has no file on
+ * v2: there it is a BPF program attached to the cgroup's directory. */
 enum controller {
     CG_MEMORY,
     CG_CPU,
@@ -25,6 +26,7 @@ enum controller {
     CG_IO, /* "io" on v2, "blkio" on v1 */
     CG_CPUACCT,
     CG_FREEZER,
+    CG_DEVICES, /* v1 "devices"; v2: a BPF_PROG_TYPE_CGROUP_DEVICE program */
     CG_COUNT
 };
 
@@ -54,6 +56,17 @@ struct cgroup {
     int v2_created_parent;         /* we made v2_parent just now */
 };
 
+/* One device rule, as the v1 devices.allow file writes it: "c 1:3 rwm".
+ * major/minor -1 stand for '*'; type 'a' (all), 'c' or 'b'; access a
+ * subset of "rwm". */
+struct cgroup_device_rule {
+    char type;
+    long major, minor;
+    char access[4];
+    int allow; /* 1: allow, 0: deny */
+};
+#define CG_MAX_DEVICE_RULES 32
+
 /* Limits; a field that is 0 (or has_* 0) is not set. */
 struct cgroup_limits {
     uint64_t memory;      /* bytes */
@@ -65,7 +78,16 @@ struct cgroup_limits {
     unsigned long pids;
     char io_device[32]; /* "MAJ:MIN"; "" when no --io-max */
     unsigned long long io_rbps, io_wbps, io_riops, io_wiops; /* 0: none */
+    /* Device rules in order, later ones winning; the first is usually
+     * "deny all" (type 'a'), and the rest open holes in it. */
+    struct cgroup_device_rule devices[CG_MAX_DEVICE_RULES];
+    int device_count; /* 0: no device controller (nothing set) */
 };
+
+/* docker's default rules, in order (deny all first), and how many: mknod
+ * of any node, and open only the minimal /dev, /dev/pts and /dev/ptmx. */
+extern const struct cgroup_device_rule cgroup_default_device_rules[];
+extern const int cgroup_default_device_rule_count;
 
 /* What the processes used, with the same names on v1 and v2. -1: the
  * kernel does not report it here. */
@@ -76,6 +98,7 @@ struct cgroup_stats {
         cpu_throttled_usec;
     long long pids_current, pids_max, pids_denied;
     long long io_read_bytes, io_write_bytes;
+    long long device_programs; /* v2: BPF device programs on the directory */
 };
 
 /* Read the mount table: which hierarchies exist, and where. */
@@ -89,9 +112,22 @@ const char *controller_name(enum controller c, int version);
 int cgroup_check_name(const char *name);
 
 /* Parse one limit option of cgctl or minictr ("--memory", "64m") into
- * LIMITS. Prints one clear line and returns -1 on bad input. */
+ * LIMITS. Prints one clear line and returns -1 on bad input. The device
+ * options: "--device RULE" (allow), "--device-deny RULE", "--devices
+ * default" (docker's set; before any other). A device list always starts
+ * from "deny all" (added here when the first rule is not it), so --device
+ * rules form an allow-list; "--device a" first starts from "allow all". */
 int cgroup_limit_from_option(const char *option, const char *value,
                              struct cgroup_limits *limits);
+
+/* Parse "c 1:3 rwm" / "b *:* m" / "a" (deny or allow decided by the
+ * caller's option) into RULE; one clear error line and -1 on bad input. */
+int cgroup_parse_device_rule(const char *text, int allow,
+                             struct cgroup_device_rule *rule);
+
+/* RULE as devices.allow spells it: "c 1:3 rwm", "c 136:* rwm", "a". */
+const char *cgroup_device_rule_text(const struct cgroup_device_rule *rule,
+                                    char *buf, size_t size);
 
 /* Decide where each controller goes for cgroup NAME (no directory is
  * made). PARENT: a delegated v2 directory, or NULL for ctlab's default.
@@ -119,7 +155,11 @@ int cgroup_exists(const struct cgroup *cg);
  * cgroup.subtree_control first). On failure, removes what it made. */
 int cgroup_create(struct cgroup *cg);
 
-/* Write the limits into the kernel's files, translated for each version. */
+/* Write the limits into the kernel's files, translated for each version.
+ * Device rules: v1 devices.deny/devices.allow; v2 a BPF program built from
+ * them, loaded and attached to the cgroup directory (it replaces one this
+ * function attached before, and goes away with the directory). Call it
+ * before any process runs in the cgroup. */
 int cgroup_set_limits(const struct cgroup *cg,
                       const struct cgroup_limits *limits);
 

@@ -70,4 +70,22 @@ static inline int sys_openat2(int dirfd, const char *path,
 #endif
 }
 
+/* bpf(2), Linux 3.18: load a BPF program, attach it to a hook, query the
+ * hook. glibc has never wrapped it. CMD is a BPF_* command of
+ * <linux/bpf.h>; ATTR the union for that command (only its declaration is
+ * needed here), SIZE its size. */
+union bpf_attr;
+static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+#ifdef SYS_bpf
+    return (int)syscall(SYS_bpf, cmd, attr, size);
+#else
+    (void)cmd;
+    (void)attr;
+    (void)size;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 #endif

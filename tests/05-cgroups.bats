@@ -16,6 +16,8 @@ setup() {
 
 teardown() {
     remove_ctlab_cgroups
+    # A loop device a devices test attached (before its file goes).
+    if [ -n "${LOOP_DEVICE:-}" ]; then losetup -d "$LOOP_DEVICE" || true; fi
     cleanup_test
     # Nobody else's cgroup was created, removed or left behind.
     assert_equal "$(host_cgroups)" "$before_cgroups"
@@ -88,10 +90,30 @@ no_ctlab_cgroups() {
     [ -z "$(find /sys/fs/cgroup -type d -path '*/ctlab*' 2>/dev/null)" ]
 }
 
-# The value of a stat line of `cgctl stat NAME`.
+# The value of a stat line of `cgctl stat NAME [--parent P]`.
 stat_of() {
-    cgctl stat "$1" | awk -v k="$2" '$1 == k {print $2}'
+    cgctl stat "$1" ${3:+--parent "$3"} | awk -v k="$2" '$1 == k {print $2}'
 }
+
+# A scratch directory for device nodes, /tmp/ctlab-dev.*, in $NODES: on
+# the root filesystem or a tmpfs, neither mounted nodev, so opening a
+# node there is up to the device controller. cleanup_test removes it.
+make_node_dir() {
+    NODES=$(mktemp -d /tmp/ctlab-dev.XXXXXX)
+    CTLAB_TEMP_DIRS+=("$NODES")
+}
+
+# docker's default device rules, as v1's devices.list shows them.
+DOCKER_DEVICES_LIST='c *:* m
+b *:* m
+c 1:3 rwm
+c 1:5 rwm
+c 1:7 rwm
+c 1:8 rwm
+c 1:9 rwm
+c 5:0 rwm
+c 136:* rwm
+c 5:2 rwm'
 
 # --- info ---------------------------------------------------------------------
 
@@ -314,6 +336,120 @@ stat_of() {
     assert_file_not_exists "$v2/ctlab-busy/ctlab-x"
 }
 
+# --- devices ------------------------------------------------------------------------
+# Root with CAP_MKNOD can make a node for any device; what stops it opening
+# one is the device controller (v1: devices.list; v2: a BPF program on the
+# cgroup directory). Each attack runs with docker's rules, refused, and
+# without them, as the control that shows it would get through.
+
+@test "devices v1: docker's rules read back from devices.list; set replaces them; delete removes the directory" {
+    devices=$(v1_mount devices)
+    [ -n "$devices" ] || skip "no cgroup v1 devices hierarchy (on v2 the rules are a BPF program)"
+    run -0 cgctl create ctlab-dv --devices default
+    assert_equal "$(cat "$devices/ctlab/ctlab-dv/devices.list")" "$DOCKER_DEVICES_LIST"
+    # A cgroup without rules allows everything: the hole docker closes.
+    run -0 cgctl create ctlab-dn
+    assert_equal "$(cat "$devices/ctlab/ctlab-dn/devices.list")" "a *:* rwm"
+    # --device rules are an allow-list: deny all comes first by itself.
+    run -0 cgctl set ctlab-dv --device 'c 1:3 rw' --device 'b 7:* mr'
+    assert_equal "$(cat "$devices/ctlab/ctlab-dv/devices.list")" "c 1:3 rw
+b 7:* rm"
+    run -0 cgctl delete ctlab-dv
+    run -0 cgctl delete ctlab-dn
+    assert_file_not_exists "$devices/ctlab/ctlab-dv"
+    no_ctlab_cgroups
+}
+
+@test "devices v2: a BPF program on the cgroup directory, replaced by set, gone with it" {
+    requires cgroup2fs
+    # A --parent on cgroup2 puts the rules on v2 even on a hybrid host
+    # (the kernel runs a process's cgroup2 device programs there too).
+    parent="$(v2_mount)/ctlab-bpf"
+    mkdir "$parent"
+    run -0 --separate-stderr cgctl -v create ctlab-b2 --parent "$parent" --devices default
+    lines=("${stderr_lines[@]}")
+    assert_line --regexp '^\[cgctl\] bpf\(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE, [0-9]+ instructions\) = [0-9]+$'
+    assert_line --regexp "^\[cgctl\] bpf\(BPF_PROG_ATTACH, prog fd [0-9]+, $parent/ctlab-b2, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI\) = 0$"
+    assert_line --regexp '^\[cgctl\] +[0-9]+: r0 = 1 +; allow c 1:3 rwm$'
+    # The kernel's count (BPF_PROG_QUERY): one program.
+    assert_equal "$(stat_of ctlab-b2 devices.bpf_programs "$parent")" 1
+    # set attaches a new program and detaches the old one: still one,
+    # and the new rules are the ones that hold (zero was allowed, is no
+    # more).
+    run -0 cgctl set ctlab-b2 --parent "$parent" --device 'c 1:3 rwm'
+    assert_equal "$(stat_of ctlab-b2 devices.bpf_programs "$parent")" 1
+    run -0 sh -c 'echo $$ >"$1/cgroup.procs" && "$2" open /dev/null rw && "$2" open /dev/zero r' \
+        sh "$parent/ctlab-b2" "$PROBE"
+    assert_output "ok
+EPERM"
+    run -0 cgctl delete ctlab-b2 --parent "$parent"
+    assert_file_not_exists "$parent/ctlab-b2"
+    rmdir "$parent"
+}
+
+@test "devices: with docker's rules a kmsg node (c 1:11) can be made but not opened; null opens" {
+    make_node_dir
+    run -0 cgctl run --devices default -- mknod "$NODES/kmsg" c 1 11
+    run -0 cgctl run --devices default -- mknod "$NODES/null" c 1 3
+    run -0 cgctl run --devices default -- "$PROBE" open "$NODES/kmsg" w
+    assert_output EPERM
+    run -0 cgctl run --devices default -- "$PROBE" open "$NODES/null" rw
+    assert_output ok
+    # The control: without the rules the same open gets through.
+    run -0 cgctl run -- "$PROBE" open "$NODES/kmsg" w
+    assert_output ok
+    # run removed its cgroups, the devices directory too.
+    no_ctlab_cgroups
+}
+
+@test "devices: mknod is refused where no rule allows m" {
+    make_node_dir
+    run -1 cgctl run --device 'c 1:3 rwm' -- mknod "$NODES/kmsg" c 1 11
+    assert_output --partial "Operation not permitted"
+    assert_file_not_exists "$NODES/kmsg"
+    # The one node allowed can be made and opened; another cannot open.
+    run -0 cgctl run --device 'c 1:3 rwm' -- sh -c 'mknod "$1/null" c 1 3 && "$2" open "$1/null" rw && "$2" open /dev/zero r' \
+        sh "$NODES" "$PROBE"
+    assert_output "ok
+EPERM"
+}
+
+@test "devices: a node for a host disk (a loop device) is refused with the rules; without them its data is read" {
+    make_node_dir
+    printf 'ctlab-secret-on-the-host' >"$NODES/disk.img"
+    truncate -s 1M "$NODES/disk.img"
+    LOOP_DEVICE=$(losetup -f --show "$NODES/disk.img" 2>/dev/null) ||
+        skip "losetup cannot attach a loop device here"
+    major=$((16#$(stat -c %t "$LOOP_DEVICE")))
+    minor=$((16#$(stat -c %T "$LOOP_DEVICE")))
+    run -0 cgctl run --devices default -- mknod "$NODES/disk" b "$major" "$minor"
+    run -0 cgctl run --devices default -- "$PROBE" open "$NODES/disk" r
+    assert_output EPERM
+    run -0 cgctl run --devices default -- "$PROBE" open "$NODES/disk" rw
+    assert_output EPERM
+    # The control: without the rules, the host's data comes through.
+    run -0 cgctl run -- "$PROBE" open "$NODES/disk" r
+    assert_output ok
+    run -0 cgctl run -- head -c 24 "$NODES/disk"
+    assert_output ctlab-secret-on-the-host
+}
+
+@test "devices -v: the story, v1 files written or the v2 program loaded and attached" {
+    run -0 --separate-stderr cgctl -v create ctlab-dv --devices default
+    lines=("${stderr_lines[@]}")
+    devices=$(v1_mount devices)
+    if [ -n "$devices" ]; then
+        assert_line "[cgctl] write $devices/ctlab/ctlab-dv/devices.deny \"a\""
+        assert_line "[cgctl] write $devices/ctlab/ctlab-dv/devices.allow \"c *:* m\""
+        assert_line "[cgctl] write $devices/ctlab/ctlab-dv/devices.allow \"c 136:* rwm\""
+    else
+        assert_line --regexp '^\[cgctl\] BPF_PROG_TYPE_CGROUP_DEVICE program, [0-9]+ instructions'
+        assert_line --regexp '^\[cgctl\] +0: r2 = \*\(u32 \*\)\(r1 \+ 0\) +; access_type$'
+        assert_line --regexp '^\[cgctl\] +[0-9]+: r0 = 1 +; allow c 136:\* rwm$'
+        assert_line --regexp "^\[cgctl\] bpf\(BPF_PROG_ATTACH, prog fd [0-9]+, $(v2_mount)/ctlab/ctlab-dv, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI\) = 0$"
+    fi
+}
+
 # --- bad input ----------------------------------------------------------------------
 
 @test "bad limits: one clear line, exit 2, no cgroup made" {
@@ -335,7 +471,21 @@ stat_of() {
 --cpu-weight|0|--cpu-weight '0': want 1..10000 (default 100)
 --cpu-max|50000|--cpu-max '50000': want "QUOTA PERIOD" in microseconds (QUOTA 1000.. or max, PERIOD 1000..1000000)
 --io-max|/etc/passwd rbps=1|--io-max: '/etc/passwd' is neither MAJ:MIN nor a block device
+--device|x 1:3 rwm|device rule 'x 1:3 rwm': type 'x' is not c (char), b (block), or a alone (all devices)
+--device|c 1:3|device rule 'c 1:3': want "TYPE MAJOR:MINOR ACCESS" like "c 1:3 rwm" or "b *:* m" (TYPE c or b), or "a" for all devices
+--device|c 1:3 rwx|device rule 'c 1:3 rwx': access 'rwx' is not some of r (read), w (write) and m (mknod), each once
+--device|c 1:3 rr|device rule 'c 1:3 rr': access 'rr' is not some of r (read), w (write) and m (mknod), each once
+--device|c 5000:1 rwm|device rule 'c 5000:1 rwm': major number out of range (0..4095, or *)
+--device-deny|b 8:-1 r|device rule 'b 8:-1 r': want "TYPE MAJOR:MINOR ACCESS" like "c 1:3 rwm" or "b *:* m" (TYPE c or b), or "a" for all devices
+--device|a 1:3 rwm|device rule 'a 1:3 rwm': type 'a' is not c (char), b (block), or a alone (all devices)
+--devices|all|--devices 'all': the only set is "default" (docker's)
 EOF
+    run -2 cgctl create ctlab-b --device 'c 1:3 rwm' --devices default
+    assert_output "cgctl: --devices default: give it before any --device or --device-deny (it starts from \"deny all\")"
+    local many=()
+    for minor in $(seq 32); do many+=(--device "c 1:$minor r"); done
+    run -2 cgctl create ctlab-b "${many[@]}"
+    assert_output "cgctl: too many device rules (at most 32, \"deny all\" included)"
     run -2 cgctl create ctlab-b --cpus 100000
     assert_output --regexp "^cgctl: --cpus 100000: this machine has [0-9]+ CPUs$"
     no_ctlab_cgroups
