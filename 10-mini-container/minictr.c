@@ -60,11 +60,13 @@
 #include "err.h"
 #include "exec.h"
 #include "filter.h"
+#include "flags.h"
 #include "init.h"
 #include "namespaces.h"
 #include "netlink.h"
 #include "overlay.h"
 #include "parse.h"
+#include "policy.h"
 #include "process.h"
 #include "rootfs.h"
 #include "state.h"
@@ -112,6 +114,7 @@ struct options {
     int detach; /* -d */
     int tty;    /* -t */
     int rootless;
+    int unprivileged; /* minictr itself runs as a user, not root */
     int cap_add_all;
     const char *env[MAX_ENV + 4]; /* KEY=VAL: the defaults, then -e's */
     int env_count;
@@ -244,9 +247,13 @@ static int mask_proc_paths(const char *root)
     return 0;
 }
 
+/* /sys, read-only, with /sys/firmware covered as docker does: the
+ * machine's ACPI tables, EFI variables and DMI data (serial numbers)
+ * are the host's, and nothing a container needs. */
 static int mount_sys(const char *root)
 {
     char path[PATH_MAX + 64];
+    struct stat st;
 
     snprintf(path, sizeof(path), "%s/sys", root);
     mkdir(path, 0555);
@@ -255,6 +262,13 @@ static int mount_sys(const char *root)
     if (mount("sysfs", path, "sysfs",
               MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         return error_errno("mount sysfs on %s", path);
+    snprintf(path, sizeof(path), "%s/sys/firmware", root);
+    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+        return 0; /* not on this machine */
+    trace("mount(\"tmpfs\", \"%s\", MS_RDONLY)  <- masked", path);
+    if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+              "size=0") < 0)
+        return error_errno("mask %s", path);
     return 0;
 }
 
@@ -465,17 +479,34 @@ static void run_child(const struct options *opt, const char *state_dir,
         timings->begin[PHASE_CHILD_UP] = timings->end[PHASE_CGROUP];
         phase_end(PHASE_CHILD_UP);
     }
-
+    /* First, the fds: every one we got from our caller or opened
+     * ourselves (the state lock) really closed, not just close-on-exec:
+     * PID 1 never execs, and would keep them for life, reachable from
+     * the container through /proc/1/fd (runc's CVE-2024-21626). */
+    if (close_fds_except(sync_fd, console_fd) < 0)
+        fail_before_release(sync_fd);
     /* 5. The mounts, while the parent makes the network: nothing here
      *    needs it, and the two take about as long. They live and die
      *    with this mount namespace: nothing to clean up on the host.
      *    Rootless, the ids must be mapped first; with -v, we wait too,
      *    so that the story is told in order and not interleaved. */
     if (in_order) {
-        child_wait_for_parent(sync_fd);
+        child_await_go(sync_fd);
         released = 1;
     } else {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* and the wait below checks */
+    }
+    /* Then not dumpable: while this process holds every capability, and
+     * for good in PID 1 (only an exec makes a process dumpable again,
+     * and the init never execs), nothing in the container may open its
+     * /proc/PID/mem, fd/ or environ, or pidfd_getfd(2) one of its fds
+     * (ptrace(2), "Ptrace access mode checking"). Rootless, not before
+     * the parent has written our id maps: /proc/PID/uid_map of a process
+     * that is not dumpable belongs to the host's root. */
+    trace("prctl(PR_SET_DUMPABLE, 0)");
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+        error_errno("prctl(PR_SET_DUMPABLE, 0)");
+        fail_before_release(sync_fd);
     }
     phase_begin(PHASE_OVERLAY);
     /* --rootless: the host's supplementary groups mean nothing in here;
@@ -521,7 +552,7 @@ static void run_child(const struct options *opt, const char *state_dir,
     phase_end(PHASE_PIVOT);
     if (!in_order) {
         phase_begin(PHASE_WAIT);
-        child_wait_for_parent(sync_fd); /* the network is ready */
+        child_await_go(sync_fd); /* the network is ready */
         released = 1;
         phase_end(PHASE_WAIT);
     }
@@ -531,9 +562,23 @@ static void run_child(const struct options *opt, const char *state_dir,
     trace("setsid()");
     setsid();
     if ((console_fd >= 0 && console_setup_child(console_fd) < 0) ||
-        close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
+        close_fds_except(sync_fd, -1) < 0 || cap_apply(&plan) < 0 ||
         (opt->filter && filter_load(opt->filter) < 0))
         _exit(EXIT_TOOL_FAILED);
+    /* Run by a user, the init must be dumpable again, now that it is no
+     * more than any process of the container (its capabilities, its
+     * filter, no fd but 0-2): `minictr exec` as that user joins it by
+     * setns(2) on its pidfd, which asks for ptrace read access, and
+     * without CAP_SYS_PTRACE the kernel gives none to a process that is
+     * not dumpable. As root, exec has CAP_SYS_PTRACE: it stays 0. */
+    if (opt->unprivileged) {
+        trace("prctl(PR_SET_DUMPABLE, 1)  <- for an unprivileged exec");
+        prctl(PR_SET_DUMPABLE, 1);
+    }
+    /* Ready: -d returns now, and an exec finds the container whole.
+     * (The parent may have closed its end: no SIGPIPE for that.) */
+    (void)!send(sync_fd, "r", 1, MSG_NOSIGNAL);
+    close(sync_fd);
     phase_end(PHASE_SECURITY);
 
     /* 8. PID 1: chapter 01's init, or the command itself. */
@@ -813,14 +858,55 @@ static int make_cgroup(const struct options *opt, const char *state_dir,
                     cg) < 0)
         return -1;
     cgroup_plan_only_needed(cg, &opt->limits);
-    if (cgroup_create(cg) < 0)
+    /* The intent first, then the act: killed between the two, we leave a
+     * record of a cgroup that may not exist (gc checks), never a cgroup
+     * that no record names (gc could not find it, and the name would be
+     * taken for good). */
+    if (state_write(state_dir, "cgroup", parent[0] ? parent : "ctlab") < 0 ||
+        cgroup_create(cg) < 0)
         return -1;
-    state_write(state_dir, "cgroup", parent[0] ? parent : "ctlab");
     if (cgroup_set_limits(cg, &opt->limits) < 0) {
         cgroup_destroy(cg);
         return -1;
     }
     return 1;
+}
+
+/* What exec needs later, written now: the environment and workdir run
+ * gave the container, and its policy (capabilities, seccomp filter). */
+static int save_for_exec(const struct options *opt, const char *state_dir)
+{
+    char *env = NULL;
+    size_t size = 0;
+    FILE *text = open_memstream(&env, &size);
+    int rc;
+
+    if (!text)
+        return error_errno("open_memstream");
+    for (int i = 0; i < opt->env_count; i++) /* one per line */
+        fprintf(text, "%s\n", opt->env[i]);
+    if (fclose(text) != 0)
+        return error_errno("open_memstream");
+    rc = state_write_bytes(state_dir, "env", env, size);
+    free(env);
+    if (rc < 0 ||
+        (opt->workdir && state_write(state_dir, "workdir", opt->workdir) < 0))
+        return -1;
+    return policy_save(state_dir, opt->keep_caps, opt->filter);
+}
+
+/* Remove the state directory, under the base's lock (gc's): gc never
+ * sees it half removed. */
+static void remove_state(const char *state_dir, int rootless)
+{
+    int base_lock = state_lock_base();
+
+    if (rootless)
+        remove_as_mapped_root(state_dir);
+    else
+        state_remove(state_dir);
+    if (base_lock >= 0)
+        close(base_lock);
 }
 
 static int run_container(struct options *opt)
@@ -830,8 +916,9 @@ static int run_container(struct options *opt)
     char state_dir[PATH_MAX], text[32];
     struct cgroup cg;
     sigset_t saved_mask;
-    int sync_pipe[2] = {-1, -1}, console[2] = {-1, -1};
+    int sync_channel[2] = {-1, -1}, console[2] = {-1, -1}; /* 0: the child's */
     int code = EXIT_TOOL_FAILED, cg_made = 0, started_fd = -1, master;
+    int lock_fd;
     pid_t child = -1;
 
     if (opt->net != NET_HOST)
@@ -839,15 +926,22 @@ static int run_container(struct options *opt)
     if (opt->rootless)
         flags |= CLONE_NEWUSER;
 
-    /* 1. The state directory and its lock: one container per name. */
-    if (state_create(opt->name, state_dir, sizeof(state_dir)) < 0)
+    /* 1. The state directory and its lock: one container per name.
+     *    SIGINT/SIGTERM wait from here until the child can have them: a
+     *    signal in the first milliseconds must not end us between
+     *    making something and removing it. */
+    if (block_forwarded_signals(&saved_mask) < 0)
         return EXIT_TOOL_FAILED;
-    if (opt->detach && detach_monitor(opt, state_dir, &started_fd) > 0)
+    lock_fd = state_create(opt->name, state_dir, sizeof(state_dir));
+    if (lock_fd < 0)
+        return EXIT_TOOL_FAILED;
+    if (opt->detach && detach_monitor(opt, state_dir, &started_fd) > 0) {
+        close(lock_fd); /* the monitor holds it */
+        sigprocmask(SIG_SETMASK, &saved_mask, NULL);
         return report_start(opt, state_dir, started_fd);
-    for (int i = 0; i < opt->env_count; i++) /* for exec */
-        state_append(state_dir, "env", opt->env[i]);
-    if (opt->workdir)
-        state_write(state_dir, "workdir", opt->workdir);
+    }
+    if (save_for_exec(opt, state_dir) < 0)
+        goto out;
 
     /* 2. The cgroup, limits set before anything runs in it. */
     cg_made = make_cgroup(opt, state_dir, &cg);
@@ -856,10 +950,11 @@ static int run_container(struct options *opt)
     phase_end(PHASE_CGROUP);
 
     /* 3. The child, in its namespaces and its cgroup from the start. */
-    if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
+    /* The sync channel, both ways: "go" to the child once its network
+     * is made, "ready" back once it is set up (for -d). */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_channel) < 0 ||
         (opt->tty &&
-         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) ||
-        block_forwarded_signals(&saved_mask) < 0) {
+         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)) {
         error_errno("pipe2/socketpair");
         goto out;
     }
@@ -868,20 +963,19 @@ static int run_container(struct options *opt)
     if (child < 0)
         goto out;
     if (child == 0) {
-        close(sync_pipe[1]);
+        close(sync_channel[1]);
         if (console[0] >= 0)
             close(console[0]);
-        run_child(opt, state_dir, &saved_mask, sync_pipe[0], console[1]);
+        run_child(opt, state_dir, &saved_mask, sync_channel[0], console[1]);
     }
     phase_end(PHASE_CLONE);
-    close(sync_pipe[0]);
+    close(sync_channel[0]);
     if (console[1] >= 0)
         close(console[1]);
-    snprintf(text, sizeof(text), "%d", (int)child);
-    state_write(state_dir, "pid", text);
 
     /* 4. Its ids (--rootless) and its network, then let it go. */
-    if (forward_signals_to(child) < 0 ||
+    if (state_record_init(state_dir, child) < 0 ||
+        forward_signals_to(child) < 0 ||
         (opt->rootless && write_id_maps(child) < 0) ||
         (opt->net == NET_BRIDGE &&
          connect_container(opt, state_dir, child) < 0) ||
@@ -895,9 +989,14 @@ static int run_container(struct options *opt)
      * reader, which is no error of ours (SIGPIPE ignored here only; the
      * child keeps the default for its command). */
     signal(SIGPIPE, SIG_IGN);
-    if (write(sync_pipe[1], "g", 1) != 1)
+    if (write(sync_channel[1], "g", 1) != 1)
         trace("the container ended before it was released");
-    close(sync_pipe[1]);
+    if (started_fd >= 0) { /* -d: wait for it to be whole (or gone) */
+        char ready;
+        if (read(sync_channel[1], &ready, 1) != 1)
+            trace("the container ended before it was ready");
+    }
+    close(sync_channel[1]);
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
     if (started_fd >= 0) { /* -d: tell the caller it runs */
         if (write(started_fd, "1", 1) < 0)
@@ -923,13 +1022,12 @@ out:
         code = EXIT_TOOL_FAILED;
     if (opt->detach) { /* kept, with its log, until rm or gc */
         snprintf(text, sizeof(text), "%d", code);
-        state_write(state_dir, "exit", text);
+        if (state_write(state_dir, "exit", text) < 0)
+            code = EXIT_TOOL_FAILED;
         return code;
     }
-    if (opt->rootless)
-        remove_as_mapped_root(state_dir);
-    else
-        state_remove(state_dir);
+    remove_state(state_dir, opt->rootless);
+    close(lock_fd);
     phase_end(PHASE_TEARDOWN);
     print_timings();
     return code;
@@ -957,13 +1055,15 @@ static int container_cgroup(const char *dir, const char *name,
     return 1;
 }
 
-/* With no container left, the bridge and the address book go too. */
+/* With no container left, the bridge and the address book go too, and
+ * the base directory itself. Called by gc with the base lock held; the
+ * network's lock too, as run holds it while it makes the bridge. */
 static void remove_bridge_if_unused(void)
 {
-    char book[PATH_MAX];
+    char path[PATH_MAX];
     struct dirent *entry;
     struct netlink *host;
-    int containers = 0;
+    int containers = 0, network_lock;
     DIR *d = opendir(state_base());
 
     while (d && (entry = readdir(d)))
@@ -972,13 +1072,21 @@ static void remove_bridge_if_unused(void)
         closedir(d);
     if (containers)
         return;
+    network_lock = state_lock_network();
+    if (network_lock < 0)
+        return;
     host = geteuid() == 0 ? netlink_open("host") : NULL; /* root's bridge */
     if (host && link_lookup(host, BRIDGE, NULL, 0, 1) > 0 &&
         delete_link(host, BRIDGE) == 0)
         printf("removed bridge %s\n", BRIDGE);
     netlink_close(host);
-    snprintf(book, sizeof(book), "%s/.ipam.lock", state_base());
-    unlink(book);
+    /* A run waiting for a lock we unlink finds its file gone once it has
+     * it, and starts again on a new one (state_lock_base). */
+    snprintf(path, sizeof(path), "%s/.ipam.lock", state_base());
+    unlink(path);
+    close(network_lock);
+    snprintf(path, sizeof(path), "%s/.lock", state_base());
+    unlink(path);
     rmdir(state_base());
 }
 
@@ -986,16 +1094,25 @@ static int list_containers(int collect_garbage)
 {
     char dir[PATH_MAX], pid[32], ip[64], text[32];
     struct dirent *entry;
-    DIR *d = opendir(state_base());
+    int base_lock = -1;
+    DIR *d;
 
-    if (!d)
+    /* gc holds the base lock for its whole pass: no run makes or removes
+     * a container meanwhile, so none is seen half made or half gone. */
+    if (collect_garbage && (base_lock = state_lock_base()) < 0)
+        return -1;
+    d = opendir(state_base());
+    if (!d) {
+        if (base_lock >= 0)
+            close(base_lock);
         return errno == ENOENT ? 0 : error_errno("open %s", state_base());
+    }
     if (!collect_garbage)
         printf("%-20s %-8s %-16s %s\n", "NAME", "PID", "IP", "STATUS");
     while ((entry = readdir(d))) {
         int alive;
 
-        if (entry->d_name[0] == '.')
+        if (entry->d_name[0] == '.') /* the locks; no name starts so */
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", state_base(), entry->d_name);
         alive = state_in_use(dir);
@@ -1027,25 +1144,26 @@ static int list_containers(int collect_garbage)
                    pid, ip);
     }
     closedir(d);
-    if (collect_garbage)
+    if (collect_garbage) {
         remove_bridge_if_unused();
+        close(base_lock);
+    }
     return 0;
 }
 
 /* --- exec, stop, kill ------------------------------------------------------
  */
 
-/* The running container NAME: its state dir and its init's host PID. */
-static int find_running(const char *name, char *dir, size_t size, pid_t *pid)
+/* The running container NAME: its state dir, its init's host PID and a
+ * pidfd for it (checked against the init's recorded start time). */
+static int find_running(const char *name, char *dir, size_t size, pid_t *pid,
+                        int *pidfd)
 {
-    char text[32];
-
-    if (cgroup_check_name(name) < 0)
+    if (state_check_name(name) < 0)
         return -1;
     snprintf(dir, size, "%s/%s", state_base(), name);
-    if (!state_in_use(dir) || state_read(dir, "pid", text, sizeof(text)) < 0)
+    if (!state_in_use(dir) || state_open_init(dir, pid, pidfd) != 1)
         return error_msg("no running container '%s' (see: minictr ps)", name);
-    *pid = (pid_t)atoi(text);
     return 0;
 }
 
@@ -1085,46 +1203,49 @@ static void exec_environment(const char *dir)
     fclose(f);
 }
 
-/* exec: into every namespace of the container's init, its cgroup and its
- * root, with the same capabilities and seccomp profile, then CMD. */
+/* exec: into every namespace of the container's init and its cgroup,
+ * with the policy run gave it (its state's caps and seccomp filter, not
+ * defaults), then CMD. */
 static int exec_in_container(const char *name, char **command)
 {
-    char dir[PATH_MAX], root_path[64], workdir[PATH_MAX] = "/";
-    struct cap_plan plan = {.no_new_privs = 1};
+    char dir[PATH_MAX], workdir[PATH_MAX] = "/";
     unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
                           CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
+    struct cap_plan plan = {.no_new_privs = 1};
+    struct policy policy;
     struct cgroup cg;
-    scmp_filter_ctx filter;
-    int pidfd, root_fd, has_cgroup;
+    int pidfd, has_cgroup;
     pid_t init, child;
 
-    if (find_running(name, dir, sizeof(dir), &init) < 0)
-        return EXIT_TOOL_FAILED;
-    for (const char *const *cap = docker_default_caps; *cap; cap++)
-        plan.keep |= CAP_BIT(cap_parse("default", *cap));
-    filter = filter_from_profile(default_profile, "the default profile",
-                                 UNKNOWN_SKIP);
-    if (!filter)
-        return EXIT_TOOL_FAILED;
-    /* 1. Handles first: the init's pidfd and its root directory. */
-    snprintf(root_path, sizeof(root_path), "/proc/%d/root", (int)init);
-    trace("pidfd_open(%d); open(\"%s\")", (int)init, root_path);
-    pidfd = pidfd_open(init, 0);
-    root_fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (pidfd < 0 || root_fd < 0) {
-        error_errno("open container %s", name);
+    /* 0. Not dumpable, before we are anything the container can see:
+     *    our child is in its PID namespace with all our capabilities
+     *    until it execs, and root inside must not open its /proc/N/mem
+     *    meanwhile (exec makes the command dumpable again). */
+    trace("prctl(PR_SET_DUMPABLE, 0)");
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+        error_errno("prctl(PR_SET_DUMPABLE, 0)");
         return EXIT_TOOL_FAILED;
     }
-    /* Run's -w and -e, while the state dir is in sight. */
+    /* 1. The init, as a pidfd checked against its record, and run's
+     *    policy, -w and -e, while the state dir is in sight. */
+    if (find_running(name, dir, sizeof(dir), &init, &pidfd) < 0 ||
+        policy_load(dir, &policy) < 0)
+        return EXIT_TOOL_FAILED;
+    plan.keep = policy.keep_caps;
+    trace("pidfd_open(%d); policy from %s: caps %llx, seccomp %u "
+          "instructions",
+          (int)init, dir, (unsigned long long)plan.keep,
+          (unsigned)policy.filter.len);
     state_read(dir, "workdir", workdir, sizeof(workdir));
     exec_environment(dir);
     /* 2. Its cgroup (05), then all its namespaces in one setns (04):
-     *    its user namespace too if it has one (--rootless); setns puts
-     *    us in that first, so the others are ours to join. */
+     *    its user namespace too if it has one (--rootless; as a user,
+     *    always: we could join nothing else); setns puts us in that
+     *    first, so the others are ours to join. */
     has_cgroup = container_cgroup(dir, name, &cg);
     if (has_cgroup < 0 || (has_cgroup && cgroup_attach(&cg, getpid()) < 0))
         return EXIT_TOOL_FAILED;
-    if (ns_differs(init, "user"))
+    if (geteuid() != 0 || ns_differs(init, "user"))
         flags |= CLONE_NEWUSER;
     trace("setns(pidfd, %sCLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|"
           "CLONE_NEWPID|CLONE_NEWCGROUP)",
@@ -1133,13 +1254,17 @@ static int exec_in_container(const char *name, char **command)
         error_errno("setns into %s", name);
         return EXIT_TOOL_FAILED;
     }
-    /* 3. setns into a mount namespace does not move our root: go to the
-     *    init's root (as nsenter --root does), and to run's -w. */
-    if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir(workdir) < 0) {
-        error_errno("enter the root of %s (%s)", name, workdir);
+    close(pidfd);
+    /* 3. Joining a mount namespace moves our root and cwd to its root,
+     *    with what is mounted on it: the container's / after its
+     *    pivot_root (mount_namespaces(7); nsenter -m shows the same).
+     *    Then run's -w, resolved inside that root (openat2
+     *    RESOLVE_IN_ROOT): a workdir the container made a symlink, say
+     *    to /proc/1/fd/3, cannot lead us out. */
+    if (enter_workdir(workdir) < 0)
         return EXIT_TOOL_FAILED;
-    }
-    /* 4. A child, to be in the PID namespace; restricted like the rest. */
+    /* 4. A child, to be in the PID namespace; restricted like the rest,
+     *    the filter last, then the command. */
     fflush(NULL);
     child = fork();
     if (child < 0) {
@@ -1148,8 +1273,8 @@ static int exec_in_container(const char *name, char **command)
     }
     if (child == 0) {
         setsid();
-        if (close_inherited_fds() < 0 || cap_apply(&plan) < 0 ||
-            filter_load(filter) < 0)
+        if (close_fds_except(-1, -1) < 0 || cap_apply(&plan) < 0 ||
+            policy_load_filter(&policy) < 0)
             _exit(EXIT_TOOL_FAILED);
         exec_command(command);
     }
@@ -1161,47 +1286,81 @@ static int remove_container(const char *name)
 {
     char dir[PATH_MAX];
     struct stat st;
+    int base_lock, rc = 1;
 
-    if (cgroup_check_name(name) < 0)
+    if (state_check_name(name) < 0)
         return 1;
     snprintf(dir, sizeof(dir), "%s/%s", state_base(), name);
-    if (stat(dir, &st) < 0) {
-        error_msg("no container '%s' (see: minictr ps)", name);
+    base_lock = state_lock_base();
+    if (base_lock < 0)
         return 1;
-    }
-    if (state_in_use(dir)) {
+    if (stat(dir, &st) < 0)
+        error_msg("no container '%s' (see: minictr ps)", name);
+    else if (state_in_use(dir))
         error_msg("container '%s' is running (stop it first: minictr stop "
                   "%s)",
                   name, name);
-        return 1;
-    }
-    return remove_as_mapped_root(dir) < 0 ? 1 : 0;
+    else
+        rc = remove_as_mapped_root(dir) < 0 ? 1 : 0;
+    close(base_lock);
+    return rc;
 }
 
-/* stop: SIGTERM, then SIGKILL after 10 s. kill: one signal. */
+/* stop: SIGTERM, then SIGKILL after 10 s. kill: one signal. Through the
+ * init's pidfd: the very process run recorded, never a PID read from a
+ * file that a reused number, or a torn "0", could turn into another
+ * (kill(0, sig) is our own process group). */
 static int signal_container(const char *name, int sig, int then_kill)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], signame[32];
     pid_t init;
+    int pidfd;
 
-    if (find_running(name, dir, sizeof(dir), &init) < 0)
+    if (find_running(name, dir, sizeof(dir), &init, &pidfd) < 0)
         return 1;
-    trace("kill(%d, %d)", (int)init, sig);
-    if (kill(init, sig) < 0) {
+    trace("pidfd_send_signal(pidfd of %d, %s)", (int)init,
+          signal_name(sig, signame, sizeof(signame)));
+    if (pidfd_send_signal(pidfd, sig, NULL, 0) < 0) {
         error_errno("signal %s", name);
+        close(pidfd);
         return 1;
     }
-    if (!then_kill)
-        return 0;
-    for (int i = 0; i < 100 && state_in_use(dir); i++)
-        usleep(100000);
-    if (state_in_use(dir)) {
-        trace("still running after 10 s: kill(%d, SIGKILL)", (int)init);
-        kill(init, SIGKILL);
-        for (int i = 0; i < 50 && state_in_use(dir); i++)
+    if (then_kill) {
+        for (int i = 0; i < 100 && state_in_use(dir); i++)
             usleep(100000);
+        if (state_in_use(dir)) {
+            trace("still running after 10 s: pidfd_send_signal(pidfd of %d, "
+                  "SIGKILL)",
+                  (int)init);
+            pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+            for (int i = 0; i < 50 && state_in_use(dir); i++)
+                usleep(100000);
+        }
     }
+    close(pidfd);
     return 0;
+}
+
+/* A signal as `kill` takes it: a number 1-64, or a name with or without
+ * SIG (TERM, SIGTERM, sigterm). The whole word, or -1: "9x" is no 9. */
+static int parse_signal(const char *text)
+{
+    const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
+    char *end;
+    long number;
+
+    if (text[0] >= '0' && text[0] <= '9') {
+        errno = 0;
+        number = strtol(text, &end, 10);
+        return errno || *end || number < 1 || number > SIGRTMAX ? -1
+                                                                : (int)number;
+    }
+    for (int sig = 1; sig < NSIG; sig++) {
+        const char *abbrev = sigabbrev_np(sig);
+        if (abbrev && strcasecmp(abbrev, name) == 0)
+            return sig;
+    }
+    return -1;
 }
 
 /* --- the command line
@@ -1238,6 +1397,16 @@ static void usage(FILE *out)
         program_name, program_name, program_name);
 }
 
+/* Names and paths go into line-based state files that exec reads back:
+ * a newline in one would add a line of the attacker's choosing. */
+static int has_control_character(const char *text)
+{
+    for (const char *c = text; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return 1;
+    return 0;
+}
+
 /* The rootfs next to the binary's tree: <ctlab>/rootfs. */
 static void default_rootfs(char *rootfs, size_t size)
 {
@@ -1261,7 +1430,7 @@ static int add_env(struct options *opt, const char *text)
     char *entry;
 
     if (!text[0] || text[0] == '=' || strchr(text, '\n'))
-        return error_msg("-e '%s': want KEY=VALUE (one line)", text);
+        return error_msg("-e: want KEY=VALUE, on one line");
     if (opt->env_count == MAX_ENV)
         return error_msg("-e: at most %d", MAX_ENV);
     if (!strchr(text, '=')) {
@@ -1296,11 +1465,38 @@ static int finish_env(struct options *opt)
     return 0;
 }
 
+/* A container path in its one spelling: "/a/b", from "//a/./b/" too.
+ * Every component is looked at, so "/.", "//" and "/a/.." are what they
+ * are: the root, or a way up. Returns 0 with a path below "/", -1 when
+ * it is "/" itself or has "..". */
+static int normalise_container_path(const char *path, char *out, size_t size)
+{
+    size_t used = 0;
+
+    for (const char *c = path; *c;) {
+        size_t length = strcspn(c, "/");
+
+        if (length == 2 && c[0] == '.' && c[1] == '.')
+            return -1;
+        if (length > 0 && !(length == 1 && c[0] == '.')) {
+            if (used + 1 + length >= size)
+                return -1;
+            out[used++] = '/';
+            memcpy(out + used, c, length);
+            used += length;
+        }
+        c += length;
+        c += *c == '/';
+    }
+    out[used] = '\0';
+    return used > 0 ? 0 : -1;
+}
+
 /* --volume HOST:CTR[:ro|:rw]. */
 static int add_volume(struct options *opt, const char *text)
 {
     struct volume *v = &opt->volumes[opt->volume_count];
-    char host[PATH_MAX], *colon, *mode;
+    char host[PATH_MAX], container[PATH_MAX], *colon, *mode;
 
     if (opt->volume_count == MAX_VOLUMES)
         return error_msg("--volume: at most %d", MAX_VOLUMES);
@@ -1310,20 +1506,20 @@ static int add_volume(struct options *opt, const char *text)
         return error_msg("--volume %s: want /HOST/PATH:/CONTAINER/PATH[:ro]",
                          text);
     *colon = '\0';
-    v->container = text + (colon + 1 - host);
     mode = strchr(colon + 1, ':');
     if (mode) {
         if (strcmp(mode, ":ro") != 0 && strcmp(mode, ":rw") != 0)
             return error_msg("--volume %s: the mode is ro or rw", text);
         v->read_only = strcmp(mode, ":ro") == 0;
-        v->container = strndup(v->container, (size_t)(mode - colon - 1));
+        *mode = '\0';
     }
-    if (strstr(v->container, "/../") || strcmp(v->container, "/") == 0 ||
-        (strlen(v->container) >= 3 &&
-         strcmp(v->container + strlen(v->container) - 3, "/..") == 0))
+    if (normalise_container_path(colon + 1, container, sizeof(container)) < 0)
         return error_msg("--volume %s: the container path must be below / "
                          "and without '..'",
                          text);
+    v->container = strdup(container);
+    if (!v->container)
+        return error_errno("strdup");
     if (!realpath(host, v->host))
         return error_errno("--volume %s: %s", text, host);
     opt->volume_count++;
@@ -1372,10 +1568,8 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
 
         switch (c) {
         case 'n':
-            if (strlen(optarg) >= STATE_NAME_MAX || cgroup_check_name(optarg))
-                return error_msg("--name '%.70s': 1-63 letters, digits, '.', "
-                                 "'-' or '_'",
-                                 optarg);
+            if (state_check_name(optarg) < 0)
+                return -1;
             snprintf(opt->name, sizeof(opt->name), "%s", optarg);
             break;
         case 'r':
@@ -1384,6 +1578,8 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         case 'H':
             if (strlen(optarg) > 64 || !optarg[0])
                 return error_msg("--hostname: 1 to 64 bytes");
+            if (has_control_character(optarg))
+                return error_msg("--hostname: no control characters");
             opt->hostname = optarg;
             break;
         case 'm':
@@ -1453,8 +1649,9 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
                 return -1;
             break;
         case 'w':
-            if (optarg[0] != '/')
-                return error_msg("-w %s: want an absolute path", optarg);
+            if (optarg[0] != '/' || has_control_character(optarg))
+                return error_msg("-w: want an absolute path, without "
+                                 "control characters");
             opt->workdir = optarg;
             break;
         case 'V':
@@ -1548,10 +1745,12 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "stop") == 0 && argc == 3)
         return signal_container(argv[2], SIGTERM, 1);
     if (strcmp(argv[1], "kill") == 0 && (argc == 3 || argc == 4)) {
-        int sig = argc == 4 ? atoi(argv[3]) : SIGKILL;
-        if (sig <= 0 || sig > 64) {
-            error_msg("kill: signal '%s': want a number 1-64", argv[3]);
-            return EXIT_USAGE;
+        int sig = argc == 4 ? parse_signal(argv[3]) : SIGKILL;
+        if (sig < 0) {
+            error_msg("kill: signal '%s': want a number 1-%d or a name "
+                      "(TERM, SIGTERM)",
+                      argv[3], SIGRTMAX);
+            return EXIT_TOOL_FAILED;
         }
         return signal_container(argv[2], sig, 0);
     }
@@ -1563,7 +1762,7 @@ int main(int argc, char **argv)
     }
     /* Not root: a user namespace gives us root's powers over the new
      * namespaces (and nothing on the host), as podman does. */
-    opt.rootless = geteuid() != 0;
+    opt.rootless = opt.unprivileged = geteuid() != 0;
     if (parse_run_options(argc - 1, argv + 1, &opt) < 0)
         return EXIT_TOOL_FAILED;
     if (opt.timings) {

@@ -4,17 +4,31 @@
  * held by the minictr that runs it. The kernel drops the lock when that
  * process dies, even by SIGKILL, so `minictr gc` can tell a live
  * container from the remains of a dead one without trusting a PID file.
+ *
+ * Three rules keep the state honest against a crash, a racing gc and a
+ * reader that comes at the wrong moment:
+ *   - a directory is made and locked under the base's own lock
+ *     (BASE/.lock), which gc holds for its whole pass: gc never sees a
+ *     container that exists but is not locked yet;
+ *   - every file is written whole to a temporary name and renamed into
+ *     place: a reader sees the old content or the new, never a half;
+ *   - the init is recorded with its start time, and found again through
+ *     a pidfd checked against it: a PID that was reused, or a file that
+ *     says 0, never becomes kill(0, ...) or a stranger's signal.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,12 +36,28 @@
 #include "file.h"
 #include "state.h"
 
+/* Make the base directory if it is missing (gc removes it when the last
+ * container goes) and check that it is ours alone. */
+static void ensure_base(const char *base)
+{
+    struct stat st;
+
+    if (mkdir(base, 0700) < 0 && errno != EEXIST)
+        error_errno("mkdir %s", base);
+    /* In a shared /tmp, someone else could have made it first. */
+    if (lstat(base, &st) == 0 &&
+        (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+         (st.st_mode & 077))) {
+        error_msg("%s is not a private directory of uid %d: remove it", base,
+                  (int)geteuid());
+        exit(EXIT_TOOL_FAILED); /* never keep state in another's dir */
+    }
+}
+
 const char *state_base(void)
 {
     static char base[4096];
     const char *runtime = getenv("XDG_RUNTIME_DIR");
-
-    struct stat st;
 
     if (!base[0]) {
         if (geteuid() == 0)
@@ -36,68 +66,135 @@ const char *state_base(void)
             snprintf(base, sizeof(base), "%s/ctlab", runtime);
         else /* no login session (su, setpriv): a directory of our own */
             snprintf(base, sizeof(base), "/tmp/ctlab-%d", (int)geteuid());
-        if (mkdir(base, 0700) < 0 && errno != EEXIST)
-            error_errno("mkdir %s", base);
-        /* In a shared /tmp, someone else could have made it first. */
-        if (lstat(base, &st) == 0 &&
-            (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-             (st.st_mode & 077))) {
-            error_msg("%s is not a private directory of uid %d: remove it",
-                      base, (int)geteuid());
-            exit(EXIT_TOOL_FAILED); /* never keep state in another's dir */
-        }
+        ensure_base(base);
     }
     return base;
+}
+
+int state_check_name(const char *name)
+{
+    size_t length = strlen(name);
+    int ok = length > 0 && length < STATE_NAME_MAX &&
+             isalnum((unsigned char)name[0]);
+
+    /* Docker's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]*: a leading '.' would hide
+     * the directory from ps and gc, which skip dot files (their locks). */
+    for (const char *c = name; ok && *c; c++)
+        ok = isalnum((unsigned char)*c) || strchr("_.-", *c);
+    if (ok)
+        return 0;
+    return error_msg("container name '%.70s%s': want 1-63 letters, digits, "
+                     "'_', '.' or '-', starting with a letter or digit",
+                     name, length > 70 ? "..." : "");
+}
+
+int state_lock_base(void)
+{
+    char path[4200];
+    struct stat held, now;
+
+    /* gc may remove the base, lock file and all, while we wait for its
+     * lock: then we hold a lock on a file that no longer has a name, and
+     * must start again on the new one. */
+    snprintf(path, sizeof(path), "%s/.lock", state_base());
+    for (int tries = 0; tries < 100; tries++) {
+        int fd;
+
+        ensure_base(state_base());
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            return error_errno("open %s", path);
+        if (flock(fd, LOCK_EX) < 0) {
+            error_errno("lock %s", path);
+            close(fd);
+            return -1;
+        }
+        if (fstat(fd, &held) == 0 && stat(path, &now) == 0 &&
+            held.st_ino == now.st_ino && held.st_dev == now.st_dev)
+            return fd;
+        close(fd); /* removed while we waited: again */
+    }
+    return error_msg("lock %s: removed under us again and again", path);
 }
 
 int state_create(const char *name, char *dir, size_t size)
 {
     char lock[4200];
-    int fd;
+    int base_lock, fd = -1;
 
     snprintf(dir, size, "%s/%s", state_base(), name);
+    base_lock = state_lock_base();
+    if (base_lock < 0)
+        return -1;
     trace("mkdir %s", dir);
     if (mkdir(dir, 0700) < 0) {
         if (errno == EEXIST)
-            return error_msg("a container named '%s' exists (%s; see: "
-                             "minictr ps, minictr gc)",
-                             name, dir);
-        return error_errno("mkdir %s", dir);
+            error_msg("a container named '%s' exists (%s; see: minictr ps, "
+                      "minictr gc)",
+                      name, dir);
+        else
+            error_errno("mkdir %s", dir);
+        close(base_lock);
+        return -1;
     }
+    /* O_CLOEXEC, and closed in the container's init: only minictr holds
+     * it (and a -d monitor, which inherits it by fork). An fd left in
+     * the container would be reachable from inside through /proc/1/fd. */
     snprintf(lock, sizeof(lock), "%s/lock", dir);
-    fd = open(lock, O_RDWR | O_CREAT, 0600); /* inherited: held by all */
+    fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
         error_errno("lock %s", lock);
         state_remove(dir);
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    close(base_lock);
+    return fd;
+}
+
+int state_write_bytes(const char *dir, const char *file, const void *data,
+                      size_t size)
+{
+    char path[8400], temporary[8420];
+    const char *next = data;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    snprintf(temporary, sizeof(temporary), "%s/.%s.new", dir, file);
+    fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+              0600);
+    if (fd < 0)
+        return error_errno("create %s", temporary);
+    while (size > 0) { /* a full /run: ENOSPC here, said and undone */
+        ssize_t n = write(fd, next, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            error_errno("write %s", temporary);
+            close(fd);
+            unlink(temporary);
+            return -1;
+        }
+        next += n;
+        size -= (size_t)n;
+    }
+    if (close(fd) < 0 || rename(temporary, path) < 0) {
+        error_errno("write %s", path);
+        unlink(temporary);
         return -1;
     }
     return 0;
 }
 
-static int write_line(const char *dir, const char *file, const char *value,
-                      const char *mode)
-{
-    char path[8400];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    f = fopen(path, mode);
-    if (!f)
-        return error_errno("create %s", path);
-    fprintf(f, "%s\n", value);
-    if (fclose(f) != 0)
-        return error_errno("write %s", path);
-    return 0;
-}
-
 int state_write(const char *dir, const char *file, const char *value)
 {
-    return write_line(dir, file, value, "we");
-}
+    char line[4200];
+    int length = snprintf(line, sizeof(line), "%s\n", value);
 
-int state_append(const char *dir, const char *file, const char *value)
-{
-    return write_line(dir, file, value, "ae");
+    if (length < 0 || (size_t)length >= sizeof(line))
+        return error_msg("%s/%s: value too long", dir, file);
+    return state_write_bytes(dir, file, line, (size_t)length);
 }
 
 int state_read(const char *dir, const char *file, char *value, size_t size)
@@ -106,6 +203,71 @@ int state_read(const char *dir, const char *file, char *value, size_t size)
 
     snprintf(path, sizeof(path), "%s/%s", dir, file);
     return read_first_line(path, value, size) < 0 ? -1 : 0;
+}
+
+/* Field 22 of /proc/PID/stat, the start time in clock ticks after boot:
+ * with the PID, a name for one process that a reused PID cannot take. */
+static int process_start_time(pid_t pid, unsigned long long *start)
+{
+    char path[64], text[1024], *field;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = '\0';
+    /* "PID (COMM) S PPID ...": COMM may hold spaces and ')', so count
+     * from the last ')'; the state is field 3, the start time field 22. */
+    field = strrchr(text, ')');
+    for (int i = 2; field && i < 22; i++)
+        field = strchr(field + 1, ' ');
+    return field && sscanf(field, " %llu", start) == 1 ? 0 : -1;
+}
+
+int state_record_init(const char *dir, pid_t pid)
+{
+    unsigned long long start;
+    char text[64];
+
+    if (process_start_time(pid, &start) < 0)
+        return error_errno("read /proc/%d/stat", (int)pid);
+    snprintf(text, sizeof(text), "%d %llu", (int)pid, start);
+    if (state_write(dir, "init", text) < 0)
+        return -1;
+    snprintf(text, sizeof(text), "%d", (int)pid);
+    return state_write(dir, "pid", text); /* for people and ps */
+}
+
+int state_open_init(const char *dir, pid_t *pid, int *pidfd_out)
+{
+    unsigned long long recorded, now;
+    char text[64], extra;
+    int pidfd, number;
+
+    /* Strictly "PID START", PID above 1: an empty or torn file is not
+     * a container, and never kill(0) (our group) or kill(-1) (all). */
+    if (state_read(dir, "init", text, sizeof(text)) < 0 ||
+        sscanf(text, "%d %llu %c", &number, &recorded, &extra) != 2 ||
+        number <= 1)
+        return 0;
+    /* The pidfd first, then the check: if the start time still matches,
+     * the pidfd is that very process, whatever happens to the PID. */
+    pidfd = pidfd_open((pid_t)number, 0);
+    if (pidfd < 0)
+        return 0;
+    if (process_start_time((pid_t)number, &now) < 0 || now != recorded) {
+        close(pidfd);
+        return 0;
+    }
+    *pid = (pid_t)number;
+    *pidfd_out = pidfd;
+    return 1;
 }
 
 int state_in_use(const char *dir)

@@ -14,16 +14,38 @@
  * $XDG_RUNTIME_DIR/ctlab, or without one /tmp/ctlab-UID, for a user. */
 const char *state_base(void);
 
-/* Make BASE/NAME and hold its lock for as long as the process lives (and
- * its children, which inherit the fd). -1 with EEXIST if a container of
- * that name exists; the error is reported. */
+/* A container name: 1-63 letters, digits, '_', '.' or '-', the first a
+ * letter or digit (docker's rule). One line and -1 if not. */
+int state_check_name(const char *name);
+
+/* Lock BASE itself (BASE/.lock): held while a container's directory is
+ * made and locked, while one is removed, and by gc for its whole pass.
+ * An fd to close, or -1 (reported). */
+int state_lock_base(void);
+
+/* Make BASE/NAME and lock it, under the base lock. Returns the lock's fd
+ * (O_CLOEXEC: the container's init must close it, and does), to keep
+ * open for as long as the container is ours; -1 if a container of that
+ * name exists or on error (reported). */
 int state_create(const char *name, char *dir, size_t size);
 
-/* Write VALUE to BASE/NAME/FILE (pid, ip, veth, cgroup, ...). */
+/* Write VALUE and a newline to BASE/NAME/FILE (ip, veth, cgroup, ...),
+ * or SIZE bytes of DATA: whole, to a temporary file renamed into place,
+ * every write checked. */
 int state_write(const char *dir, const char *file, const char *value);
-/* Add the line VALUE to BASE/NAME/FILE. */
-int state_append(const char *dir, const char *file, const char *value);
+int state_write_bytes(const char *dir, const char *file, const void *data,
+                      size_t size);
 int state_read(const char *dir, const char *file, char *value, size_t size);
+
+/* Record the container's init: "PID START" in BASE/NAME/init (START from
+ * /proc/PID/stat), and PID alone in BASE/NAME/pid for people. */
+int state_record_init(const char *dir, pid_t pid);
+
+/* The recorded init, if it is still that process: 1, with its PID and a
+ * pidfd (to signal it, or to setns) that the caller closes; 0 if the
+ * record is missing, malformed, names PID 0 or 1, or the process is gone
+ * or another's (its start time differs). */
+int state_open_init(const char *dir, pid_t *pid, int *pidfd);
 
 /* Is the container's minictr still holding the lock? */
 int state_in_use(const char *dir);

@@ -28,3 +28,32 @@ int close_inherited_fds(void)
         fcntl(fd, F_SETFD, FD_CLOEXEC);
     return 0;
 }
+
+int close_fds_except(int keep_a, int keep_b)
+{
+    int keep[2] = {keep_a < keep_b ? keep_a : keep_b,
+                   keep_a < keep_b ? keep_b : keep_a};
+    unsigned first = 3;
+
+    trace("close_range(3, ~0U, 0)  <- every fd but 0-2%s",
+          keep[1] >= 3 ? " and the ones still needed" : "");
+    /* close_range(2) takes a range: close around the (at most two) fds
+     * to keep, lowest first. */
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < (int)first)
+            continue;
+        if (keep[i] > (int)first &&
+            close_range(first, (unsigned)keep[i] - 1, 0) < 0)
+            goto fallback;
+        first = (unsigned)keep[i] + 1;
+    }
+    if (close_range(first, ~0U, 0) == 0)
+        return 0;
+fallback:
+    if (errno != ENOSYS && errno != EINVAL)
+        return error_errno("close_range");
+    for (int fd = 3; fd < 65536; fd++) /* before 5.9 */
+        if (fd != keep_a && fd != keep_b)
+            close(fd);
+    return 0;
+}

@@ -11,4 +11,10 @@ __attribute__((noreturn)) void exec_command(char **command);
  * only stdin, stdout and stderr, and no handle on the host's files. */
 int close_inherited_fds(void);
 
+/* Really close every file descriptor from 3 up but KEEP_A and KEEP_B (-1:
+ * none), for a process that will not exec: a container's init. CLOEXEC
+ * would leave them open in it, where root inside reaches them through
+ * /proc/1/fd or pidfd_getfd(2) (runc's CVE-2024-21626). */
+int close_fds_except(int keep_a, int keep_b);
+
 #endif

@@ -39,13 +39,18 @@ pid_t clone_child(unsigned long flags, const char *note)
     return pid;
 }
 
-void child_wait_for_parent(int sync_fd)
+void child_await_go(int sync_fd)
 {
     char go;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (read(sync_fd, &go, 1) != 1)
         _exit(EXIT_TOOL_FAILED);
+}
+
+void child_wait_for_parent(int sync_fd)
+{
+    child_await_go(sync_fd);
     close(sync_fd);
 }
 

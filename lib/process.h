@@ -37,6 +37,9 @@ pid_t clone_child(unsigned long flags, const char *note);
  * sees the pipe closed and the child exits 125. */
 void child_wait_for_parent(int sync_fd);
 
+/* The same, keeping SYNC_FD open: a socketpair the child answers on. */
+void child_await_go(int sync_fd);
+
 /* In the parent: send the go-ahead byte and close the pipe. */
 int release_child(int sync_fd);
 

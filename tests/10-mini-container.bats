@@ -90,7 +90,8 @@ run_ctr() {
 
 @test "the mount table shows nothing of the host; writes land in the upper, the image stays" {
     run -0 run_ctr -- /bin/sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort | tr "\n" " "'
-    assert_output --regexp '^/ /dev /dev/pts /dev/shm /proc /proc/acpi.* /sys $'
+    # (/sys/firmware: masked where the host has one; its own test below.)
+    assert_output --regexp '^/ /dev /dev/pts /dev/shm /proc /proc/acpi.* /sys( /sys/firmware)? $'
     run -0 run_ctr -- /bin/sh -c 'echo new > /new-file && rm /bin/true && ls /new-file'
     assert_file_not_exists "$ROOT/new-file"
     assert_file_exists "$ROOT/bin/true"
@@ -238,7 +239,7 @@ start_container() {
     assert_output --partial "/dev is a symlink"
     rm "$ROOT/dev" && mkdir "$ROOT/dev"
     run -125 run_ctr --name .. -- /bin/true
-    assert_output --partial "--name '..'"
+    assert_output "minictr: container name '..': want 1-63 letters, digits, '_', '.' or '-', starting with a letter or digit"
     run -125 run_ctr --name a/b -- /bin/true
     run -125 run_ctr --name "$(printf 'x%.0s' $(seq 70))" -- /bin/true
     run -125 run_ctr --hostname "$(printf 'h%.0s' $(seq 65))" -- /bin/true
@@ -406,8 +407,9 @@ restore_subids() {
     assert_line --regexp '^ +1 +300000 +65536$'
     assert_line --regexp '^-rw-r--r-- +1 1000 +1000 '
     restore_subids
-    # Its upper dir (owned by 301000 on the host) went with it.
-    assert_equal "$(ls -A "/tmp/ctlab-$NOBODY_UID" 2>/dev/null)" ""
+    # Its upper dir (owned by 301000 on the host) went with it; only
+    # the base's lock is left, for gc to remove.
+    assert_equal "$(ls -A "/tmp/ctlab-$NOBODY_UID" 2>/dev/null)" ".lock"
 }
 
 @test "mini-container.sh: the chapter's script done right with ctlab's tools; nothing left, even after SIGTERM" {

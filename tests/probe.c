@@ -34,6 +34,13 @@
  *                             CAP_NET_BIND_SERVICE)
  *   probe raw-socket          open a raw ICMP socket (needs CAP_NET_RAW)
  *   probe chown PATH UID      chown PATH to UID (another owner: CAP_CHOWN)
+ *   probe open PATH r|w|rw    open PATH for reading, writing or both:
+ *                             "ok" or the errno name (a device node the
+ *                             cgroup denies: EPERM; /proc/PID/mem: EACCES)
+ *   probe getfd PID FD        pidfd_getfd(2) of fd FD of process PID:
+ *                             "ok" or the errno name
+ *   probe fds                 this process's open fds and what each is,
+ *                             one "FD TARGET" line each (/proc/self/fd)
  *   probe try-syscall NAME    make system call NAME with arguments that make
  *                             it fail harmlessly when it gets through (a bad
  *                             fd, pointer, flag or magic number); print the
@@ -595,6 +602,45 @@ static int cmd_chown(const char *path, const char *uid)
     return print_result(chown(path, (uid_t)atoi(uid), (gid_t)-1));
 }
 
+static int cmd_open(const char *path, const char *mode)
+{
+    int flags = strcmp(mode, "rw") == 0  ? O_RDWR
+                : strcmp(mode, "w") == 0 ? O_WRONLY
+                                         : O_RDONLY;
+
+    return print_result(open(path, flags | O_NOCTTY | O_CLOEXEC));
+}
+
+static int cmd_getfd(const char *pid, const char *fd)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, atoi(pid), 0);
+
+    if (pidfd < 0)
+        return print_result(-1);
+    return print_result((int)syscall(SYS_pidfd_getfd, pidfd, atoi(fd), 0));
+}
+
+static int cmd_fds(void)
+{
+    char path[300], target[4096];
+    struct dirent *entry;
+    DIR *d = opendir("/proc/self/fd");
+    ssize_t n;
+
+    if (!d)
+        return fail("open /proc/self/fd");
+    while ((entry = readdir(d))) {
+        if (entry->d_name[0] == '.' || atoi(entry->d_name) == dirfd(d))
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", entry->d_name);
+        n = readlink(path, target, sizeof(target) - 1);
+        target[n < 0 ? 0 : n] = '\0';
+        printf("%s %s\n", entry->d_name, target);
+    }
+    closedir(d);
+    return 0;
+}
+
 static int cmd_try_syscall(const char *name)
 {
     long rc = try_syscall(name);
@@ -610,7 +656,8 @@ static int usage(void)
                     "deny-userns CMD... | no-ns HEX CMD... | clock NAME | "
                     "mq-create|mq-exists|mq-unlink NAME | cgroup | memhog MIB "
                     "| forkbomb N | cpuburn SECONDS | try-syscall NAME | "
-                    "bind PORT | raw-socket | chown PATH UID\n");
+                    "bind PORT | raw-socket | chown PATH UID | open PATH "
+                    "r|w|rw | getfd PID FD | fds\n");
     return 2;
 }
 
@@ -662,5 +709,11 @@ int main(int argc, char **argv)
         return cmd_raw_socket();
     if (strcmp(cmd, "chown") == 0 && nargs == 2)
         return cmd_chown(argv[2], argv[3]);
+    if (strcmp(cmd, "open") == 0 && nargs == 2)
+        return cmd_open(argv[2], argv[3]);
+    if (strcmp(cmd, "getfd") == 0 && nargs == 2)
+        return cmd_getfd(argv[2], argv[3]);
+    if (strcmp(cmd, "fds") == 0 && nargs == 0)
+        return cmd_fds();
     return usage();
 }
