@@ -1691,6 +1691,17 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
         opt->hostname = opt->name;
     if (opt->cap_add_all) /* in a user namespace we have them all */
         opt->keep_caps |= opt->rootless ? all_caps() : cap_permitted_now();
+    /* Docker's device rules (chapter 05): CAP_MKNOD stays, so a node of
+     * any device may be made, but only the minimal /dev's, the ptys and
+     * ptmx may be opened; without them, root inside could mknod the
+     * host's disk and read it. Rootless needs none: a user namespace may
+     * not make device nodes, and its mounts ignore them (nodev). */
+    if (!opt->rootless) {
+        memcpy(opt->limits.devices, cgroup_default_device_rules,
+               sizeof(opt->limits.devices[0]) *
+                   (size_t)cgroup_default_device_rule_count);
+        opt->limits.device_count = cgroup_default_device_rule_count;
+    }
     if (!net_given && opt->rootless)
         opt->net = NET_NONE;
     if (opt->rootless && opt->net == NET_BRIDGE && geteuid() != 0)
