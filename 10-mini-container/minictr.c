@@ -1393,7 +1393,10 @@ static void usage(FILE *out)
         "  -d, --detach       print the name and return; output in the "
         "state dir's log\n"
         "  --timings          print the microseconds each phase took\n"
-        "  -v                 trace every step\n",
+        "  -v                 trace every step\n"
+        "Exit status: the command's (run, exec); 125 when minictr itself "
+        "fails or\nis used wrongly (docker's rule: 2 may be the command's "
+        "own).\n",
         program_name, program_name, program_name);
 }
 

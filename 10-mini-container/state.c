@@ -76,6 +76,7 @@ int state_check_name(const char *name)
     size_t length = strlen(name);
     int ok = length > 0 && length < STATE_NAME_MAX &&
              isalnum((unsigned char)name[0]);
+    char shown[72];
 
     /* Docker's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]*: a leading '.' would hide
      * the directory from ps and gc, which skip dot files (their locks). */
@@ -83,9 +84,14 @@ int state_check_name(const char *name)
         ok = isalnum((unsigned char)*c) || strchr("_.-", *c);
     if (ok)
         return 0;
-    return error_msg("container name '%.70s%s': want 1-63 letters, digits, "
+    /* Said on one line: a newline in the name is shown as '?'. */
+    snprintf(shown, sizeof(shown), "%s", name);
+    for (char *c = shown; *c; c++)
+        if (!isprint((unsigned char)*c))
+            *c = '?';
+    return error_msg("container name '%s%s': want 1-63 letters, digits, "
                      "'_', '.' or '-', starting with a letter or digit",
-                     name, length > 70 ? "..." : "");
+                     shown, length >= sizeof(shown) ? "..." : "");
 }
 
 int state_lock_base(void)

@@ -36,6 +36,7 @@ teardown() {
     [ -z "$OTHER_NET" ] || remove_other_net
     [ -z "$SUBIDS_SAVED" ] || restore_subids
     [ -z "$DELEG" ] || rmdir "$DELEG/leaf" "$DELEG"
+    [ -z "$LOOP" ] || losetup -d "$LOOP"
     # Nothing of any container remains: state, cgroups, veths, mounts.
     # (One chain: a teardown's status is that of its last command.)
     wait_until 5 no_container_left &&
@@ -496,4 +497,212 @@ restore_subids() {
     run -1 "$CTLAB_ROOT/bench/oci-bundle.sh"
     assert_output --partial "usage: oci-bundle.sh BUNDLE [ROOTFS]"
     assert_equal "$(ls -d /tmp/ctlab-bench.* /tmp/ctlab-layers.* /tmp/ctlab-scale.* 2>/dev/null)" ""
+}
+
+# --- Attacks from inside a default container (issue 15). Each test
+# performs the attack and expects it refused, with a control that shows
+# the same check sees the attack succeed where the defence is absent.
+
+@test "devices: any node may be made, only the minimal /dev opened; a host disk and /dev/kmsg are refused" {
+    command -v losetup >/dev/null || skip "losetup (util-linux) is missing"
+    truncate -s 1M "$BATS_TEST_TMPDIR/disk"
+    echo "ctlab disk secret" | dd of="$BATS_TEST_TMPDIR/disk" conv=notrunc status=none
+    LOOP=$(losetup -f --show "$BATS_TEST_TMPDIR/disk") || skip "no loop device here"
+    local majmin
+    majmin=$(printf '%d %d' "0x$(stat -c %t "$LOOP")" "0x$(stat -c %T "$LOOP")")
+    run -0 run_ctr -- /bin/sh -c "mknod /tmp/disk b $majmin && mknod /tmp/kmsg c 1 11 && echo made;
+        /bin/probe open /tmp/disk r; /bin/probe open /tmp/kmsg w; /bin/probe open /dev/null rw;
+        /bin/probe open /dev/urandom r; /bin/probe open /dev/ptmx rw"
+    assert_equal "$output" "$(printf 'made\nEPERM\nEPERM\nok\nok\nok')"
+    # Control: the same node, made on the host, opens and shows the data.
+    mknod "$BATS_TEST_TMPDIR/node" b $majmin
+    run -0 "$PROBE" open "$BATS_TEST_TMPDIR/node" r
+    assert_output ok
+    assert_equal "$(head -c 17 "$BATS_TEST_TMPDIR/node")" "ctlab disk secret"
+}
+
+@test "devices: the kernel holds docker's rules for the running container (v1 devices.list)" {
+    [ -d /sys/fs/cgroup/devices ] || skip "no cgroup v1 devices hierarchy (v2 uses a BPF program: tests/05)"
+    start_container ctlab-dev -- /bin/sleep 30
+    run -0 cat /sys/fs/cgroup/devices/ctlab/ctlab-dev/devices.list
+    assert_equal "$(echo "$output" | LC_ALL=C sort | tr '\n' ' ')" "b *:* m c *:* m c 136:* rwm c 1:3 rwm c 1:5 rwm c 1:7 rwm c 1:8 rwm c 1:9 rwm c 5:0 rwm c 5:2 rwm "
+    # The init is in it (the kernel's view of its cgroup).
+    run -0 grep -E '^[0-9]+:devices:/ctlab/ctlab-dev$' "/proc/$INIT_PID/cgroup"
+}
+
+@test "host fds: PID 1 and the command hold only 0-2; a caller's open directory is out of reach (CVE-2024-21626)" {
+    # The caller holds fd 7 on the host's /, as a shell with `exec 7</` would.
+    run -0 bash -c 'exec 7</; exec "$0" run --rootfs "$1" -- /bin/sh -c \
+        "ls /proc/1/fd | tr \"\n\" \" \"; echo; /bin/probe fds; ls /proc/1/fd/7/ 2>&1; /bin/probe getfd 1 1"' \
+        "$(command -v minictr)" "$ROOT"
+    assert_line "0 1 2 "
+    assert_line --regexp '^ls: /proc/1/fd/7/: No such file or directory$'
+    assert_line EPERM # pidfd_getfd on PID 1: not dumpable
+    refute_line --regexp '^[3-9] '
+    refute_output --partial "vmlinuz"
+    # Seen from the host: the init's fds (no state lock, no host path).
+    start_container ctlab-fd -- /bin/sleep 30
+    assert_equal "$(ls "/proc/$INIT_PID/fd" | sort -n | tr '\n' ' ')" "0 1 2 "
+    # Control: an fd a process in the container opens itself is listed.
+    run -0 run_ctr -- /bin/sh -c 'exec 9</etc; /bin/probe fds'
+    assert_line "9 /etc"
+}
+
+@test "PID 1 is not dumpable: its memory cannot be opened from inside, a process's own can" {
+    run -0 run_ctr -- /bin/sh -c '/bin/probe open /proc/1/mem rw; /bin/probe open /proc/self/mem rw'
+    assert_equal "$output" "$(printf 'EACCES\nok')"
+}
+
+@test "exec: no process of it is caught unfiltered and open to write; unconfined, the hunter does catch some" {
+    # A hunter inside looks for processes without a filter and opens their
+    # memory while twenty execs come and go.
+    local profile
+    for profile in default unconfined; do
+        run -0 run_ctr -d --name "ctlab-hunt-$profile" --seccomp "$profile" -- /bin/probe hunt-mem 3
+        for _ in $(seq 20); do
+            minictr exec "ctlab-hunt-$profile" -- /bin/sleep 0.02 || break
+        done
+        wait_until 10 bash -c "minictr ps | grep -q '^ctlab-hunt-$profile .*exited (0)$'"
+    done
+    run -0 cat /run/ctlab/ctlab-hunt-default/log
+    assert_line --regexp '^looked at [1-9][0-9]* processes$'
+    refute_line --regexp '^opened '
+    run -0 cat /run/ctlab/ctlab-hunt-unconfined/log
+    assert_line --regexp '^opened [0-9]+$'
+}
+
+@test "exec applies run's own policy: dropped capabilities stay dropped, run's profile stays loaded" {
+    start_container ctlab-pol --cap-drop ALL -- /bin/sleep 30
+    run -0 minictr exec ctlab-pol -- /bin/sh -c 'grep -E "^(CapEff|CapBnd|Seccomp):" /proc/self/status'
+    assert_line $'CapEff:\t0000000000000000'
+    assert_line $'CapBnd:\t0000000000000000'
+    assert_line $'Seccomp:\t2'
+    # A profile of its own: exec gets it, not the default.
+    printf 'default allow\ndeny mkdir\ndeny mkdirat\n' >"$BATS_TEST_TMPDIR/profile"
+    start_container ctlab-pol2 --seccomp "$BATS_TEST_TMPDIR/profile" -- /bin/sleep 30
+    run -1 minictr exec ctlab-pol2 -- /bin/mkdir /d
+    assert_output --partial "Operation not permitted"
+    run -0 minictr exec ctlab-pol2 -- /bin/probe try-syscall unshare # default profile's, not this one's
+    assert_output EINVAL
+    # Run's additions too, and unconfined stays unconfined.
+    start_container ctlab-pol3 --cap-add SYS_ADMIN --seccomp unconfined -- /bin/sleep 30
+    run -0 minictr exec ctlab-pol3 -- /bin/sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
+    assert_line $'CapEff:\t00000000a82425fb'
+    assert_line $'Seccomp:\t0'
+}
+
+@test "exec's workdir: a symlink the container plants stays inside its root; a magic link is refused" {
+    start_container ctlab-wd -w /work -- /bin/sleep 30
+    minictr exec ctlab-wd -- /bin/sh -c 'cd / && rm -r /work && ln -s ../../../../.. /work'
+    run -0 minictr exec ctlab-wd -- /bin/sh -c 'pwd -P; test -x /bin/probe && echo own-root'
+    assert_output "$(printf '/\nown-root')"
+    # Control: a plain symlink inside the image is followed.
+    minictr exec ctlab-wd -- /bin/sh -c 'rm /work && ln -s /tmp /work'
+    run -0 minictr exec ctlab-wd -- /bin/pwd
+    assert_output /tmp
+    minictr exec ctlab-wd -- /bin/sh -c 'rm /work && ln -s /proc/1/fd/1 /work'
+    run -125 minictr exec ctlab-wd -- /bin/pwd
+    assert_output "minictr: open /work in the container: Too many levels of symbolic links"
+}
+
+@test "stop and kill: an empty, zero or stranger's init record is refused; signals by name or number, strictly" {
+    start_container ctlab-sig -- /bin/sleep 60
+    local record stranger
+    record=$(cat /run/ctlab/ctlab-sig/init)
+    sleep 60 &
+    stranger=$!
+    CTLAB_BG_PIDS+=("$stranger")
+    for bad in "" "0 0" "1 1" "-1 5" "$stranger 1" "$INIT_PID" "$record x"; do
+        printf '%s\n' "$bad" >/run/ctlab/ctlab-sig/init
+        run -1 minictr kill ctlab-sig TERM
+        assert_equal "[$bad] $output" "[$bad] minictr: no running container 'ctlab-sig' (see: minictr ps)"
+    done
+    kill -0 "$stranger"      # never signalled
+    kill -0 "$INIT_PID"      # nor the container
+    echo "$record" >/run/ctlab/ctlab-sig/init
+    for bad in 9x "" -9 0 65 SIGNOPE TERM2; do
+        run -125 minictr kill ctlab-sig "$bad"
+        assert_output --partial "kill: signal '$bad': want a number"
+    done
+    run -0 minictr kill ctlab-sig SIGUSR1 # init forwards it; sleep dies of it
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 138
+    start_container ctlab-sig2 -- /bin/sleep 60
+    run -0 minictr kill ctlab-sig2 term
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 143
+}
+
+@test "names: a leading dot, control characters in a hostname or workdir, are refused; nothing is made" {
+    for name in .hidden .. -x _x 'a b' "$(printf 'a\nb')"; do
+        run -125 run_ctr --name "$name" -- /bin/true
+        assert_output --regexp "^minictr: container name '.*': want 1-63 letters"
+        assert_equal "${#lines[@]}" 1
+    done
+    run -125 run_ctr --hostname "$(printf 'h\nPATH=/evil')" -- /bin/true
+    assert_output "minictr: --hostname: no control characters"
+    run -125 run_ctr -w "$(printf '/w\nx')" -- /bin/true
+    assert_output "minictr: -w: want an absolute path, without control characters"
+    for verb in "stop .hidden" "kill .hidden" "rm .hidden" "exec .hidden -- /bin/true"; do
+        run minictr $verb
+        assert_line --regexp "^minictr: container name '.hidden'"
+    done
+    assert_equal "$(ls -A /run/ctlab 2>/dev/null | grep -v '^\.[a-z]*lock$')" ""
+}
+
+@test "usage errors: one line, exit 125 (docker's rule, documented in --help)" {
+    run -125 minictr run --bogus -- /bin/true
+    assert_output "minictr: unknown option or missing argument: '--bogus' (see: minictr --help)"
+    run -125 minictr bogus
+    assert_output "minictr: unknown command or wrong arguments: 'bogus' (see: minictr --help)"
+    run -125 minictr kill
+    assert_equal "${#lines[@]}" 1
+    run -125 minictr run --rootfs "$ROOT"
+    assert_output "minictr: run: no command given (see: minictr --help)"
+    run -0 minictr --help
+    assert_line --partial "125 when minictr itself fails or"
+}
+
+@test "volumes: DIR:/. and DIR:// cannot replace the container's root" {
+    local spec
+    for spec in /tmp:/. /tmp:// /tmp:/./ /tmp:/a/.. /tmp:/a/../ /tmp:/.//:ro; do
+        run -125 run_ctr --volume "$spec" -- /bin/true
+        assert_output --partial "the container path must be below / and without '..'"
+    done
+    # Control: the same spellings of a real path are one path.
+    mkdir "$BATS_TEST_TMPDIR/vol" && echo in-volume >"$BATS_TEST_TMPDIR/vol/f"
+    run -0 run_ctr --volume "$BATS_TEST_TMPDIR/vol:/.//mnt/./v/:ro" -- /bin/cat /mnt/v/f
+    assert_output in-volume
+}
+
+@test "/sys/firmware is masked (the host's ACPI tables, EFI variables, DMI)" {
+    [ -n "$(ls -A /sys/firmware 2>/dev/null)" ] || skip "this machine has nothing in /sys/firmware"
+    run -0 run_ctr -- /bin/sh -c 'ls -A /sys/firmware | wc -l; touch /sys/firmware/x 2>&1; true'
+    assert_line 0
+    assert_line --partial "Read-only file system"
+}
+
+@test "the new mount API is denied even with --cap-add SYS_ADMIN; unconfined it gets through" {
+    local call
+    for call in fsopen fsmount move_mount open_tree mount_setattr fspick; do
+        run -0 run_ctr --cap-add SYS_ADMIN -- /bin/probe try-syscall "$call"
+        assert_equal "$call: $output" "$call: EPERM"
+        run -0 run_ctr --cap-add SYS_ADMIN --seccomp unconfined -- /bin/probe try-syscall "$call"
+        refute [ "$output" = EPERM ]
+    done
+}
+
+@test "gc beside twenty runs: no run loses its state or its bridge" {
+    local pids=() i
+    for i in $(seq 20); do
+        minictr run --rootfs "$ROOT" --name "ctlab-gc$i" -- /bin/true >"$BATS_TEST_TMPDIR/run$i" 2>&1 &
+        pids+=($!)
+        minictr gc >/dev/null 2>>"$BATS_TEST_TMPDIR/gc" &
+        pids+=($!)
+    done
+    for i in "${!pids[@]}"; do
+        wait_exit 30 "${pids[$i]}"
+        assert_equal "process $i: $STATUS" "process $i: 0"
+    done
+    assert_equal "$(cat "$BATS_TEST_TMPDIR"/run* "$BATS_TEST_TMPDIR/gc")" ""
 }

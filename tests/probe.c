@@ -41,6 +41,12 @@
  *                             "ok" or the errno name
  *   probe fds                 this process's open fds and what each is,
  *                             one "FD TARGET" line each (/proc/self/fd)
+ *   probe hunt-mem SECONDS    for SECONDS, look again and again for another
+ *                             process without a seccomp filter (Seccomp: 0)
+ *                             and try to open its /proc/PID/mem read-write;
+ *                             "opened PID" for each success, then "looked
+ *                             at N processes" (a runtime's helper caught
+ *                             before its filter is the prize)
  *   probe try-syscall NAME    make system call NAME with arguments that make
  *                             it fail harmlessly when it gets through (a bad
  *                             fd, pointer, flag or magic number); print the
@@ -641,6 +647,62 @@ static int cmd_fds(void)
     return 0;
 }
 
+/* Is PID's "Seccomp:" line 0 (no filter)? */
+static int unfiltered(const char *pid)
+{
+    char path[300], line[256];
+    int found = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%s/status", pid);
+    f = fopen(path, "re");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "Seccomp:", 8) == 0)
+            found = atoi(line + 8) == 0;
+    fclose(f);
+    return found;
+}
+
+static int cmd_hunt_mem(const char *seconds)
+{
+    struct timespec start, now;
+    long looked = 0;
+    char self[32], path[300];
+
+    snprintf(self, sizeof(self), "%d", (int)getpid());
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do {
+        DIR *d = opendir("/proc");
+        struct dirent *entry;
+
+        while (d && (entry = readdir(d))) {
+            int fd;
+
+            if (entry->d_name[0] < '1' || entry->d_name[0] > '9' ||
+                strcmp(entry->d_name, self) == 0 || !unfiltered(entry->d_name))
+                continue;
+            looked++;
+            /* Open first, then look again: a filter is never removed, so
+             * still none after the open means none at the open. */
+            snprintf(path, sizeof(path), "/proc/%s/mem", entry->d_name);
+            fd = open(path, O_RDWR | O_CLOEXEC);
+            if (fd >= 0 && unfiltered(entry->d_name)) {
+                printf("opened %s\n", entry->d_name);
+                fflush(stdout);
+            }
+            if (fd >= 0)
+                close(fd);
+        }
+        if (d)
+            closedir(d);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (now.tv_sec - start.tv_sec < atoi(seconds));
+    printf("looked at %ld processes\n", looked);
+    return 0;
+}
+
 static int cmd_try_syscall(const char *name)
 {
     long rc = try_syscall(name);
@@ -657,7 +719,7 @@ static int usage(void)
                     "mq-create|mq-exists|mq-unlink NAME | cgroup | memhog MIB "
                     "| forkbomb N | cpuburn SECONDS | try-syscall NAME | "
                     "bind PORT | raw-socket | chown PATH UID | open PATH "
-                    "r|w|rw | getfd PID FD | fds\n");
+                    "r|w|rw | getfd PID FD | fds | hunt-mem SECONDS\n");
     return 2;
 }
 
@@ -715,5 +777,7 @@ int main(int argc, char **argv)
         return cmd_getfd(argv[2], argv[3]);
     if (strcmp(cmd, "fds") == 0 && nargs == 0)
         return cmd_fds();
+    if (strcmp(cmd, "hunt-mem") == 0 && nargs == 1)
+        return cmd_hunt_mem(argv[2]);
     return usage();
 }
