@@ -659,7 +659,8 @@ static int connect_container(const struct options *opt, const char *state_dir,
      * devices in the background), and a new run must not wait for it. */
     snprintf(run_id, sizeof(run_id), "%s/%d", opt->name, (int)child);
     veth_names_for(run_id, host_if, unused);
-    state_write(state_dir, "veth", host_if);
+    if (state_write(state_dir, "veth", host_if) < 0)
+        goto out;
     snprintf(netns_path, sizeof(netns_path), "/proc/%d/ns/net", (int)child);
     plan.netns_fd = open(netns_path, O_RDONLY | O_CLOEXEC);
     if (plan.netns_fd < 0) {

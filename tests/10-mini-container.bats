@@ -706,3 +706,15 @@ restore_subids() {
     done
     assert_equal "$(cat "$BATS_TEST_TMPDIR"/run* "$BATS_TEST_TMPDIR/gc")" ""
 }
+
+@test "a full /run: run says so on one line, exits 125 and leaves no state, cgroup or half-written record" {
+    # A full tmpfs over /run, in a mount namespace of the test's own: the
+    # host's /run is not touched (not even by a mkdir).
+    run -125 unshare -m --propagation private bash -c '
+        mount -t tmpfs -o size=8k ctlab-full /run && mkdir -m 0700 /run/ctlab &&
+        { dd if=/dev/zero of=/run/ctlab/fill bs=1k count=64 status=none 2>/dev/null; true; } &&
+        "$0" run --rootfs "$1" --name ctlab-full -- /bin/true 2>&1; status=$?
+        ls -A /run/ctlab | grep -v -e "^fill$" -e "^\.lock$"; exit $status' \
+        "$(command -v minictr)" "$ROOT"
+    assert_output "minictr: write /run/ctlab/ctlab-full/.env.new: No space left on device"
+}
