@@ -5,26 +5,33 @@
  *     sudo ./minictr ps;  sudo ./minictr gc
  *
  * `minictr -v run` tells the story:
- *   1. check everything, before touching the system; a state directory
- *      /run/ctlab/NAME with a lock
- *   2. a cgroup with the limits                         (chapter 05)
+ *   1. check everything, before touching the system; signals held; a
+ *      state directory /run/ctlab/NAME with a lock, and in it what exec
+ *      will need: the environment, and the policy (capabilities, the
+ *      seccomp filter as BPF)                         (policy.c)
+ *   2. a cgroup with the limits and docker's device rules   (chapter 05)
  *   3. clone3 with new PID, mount, UTS, IPC and network namespaces (and
  *      a user namespace, rootless), straight into the cgroup; a cgroup
  *      namespace once inside                            (01-05)
  *   4. the parent writes the id maps (rootless) and plugs a veth into the
  *      new network namespace, its peer born inside, on bridge ctlab0 (02, 04)
- *   5. the child, released: mounts private; the overlay root, the image
- *      read-only below a writable upper               (03, 07)
+ *   5. the child, released: every inherited fd closed, not dumpable;
+ *      mounts private; the overlay root, the image read-only below a
+ *      writable upper                                 (03, 07)
  *   6. a minimal /dev, /proc with the dangerous files masked, /sys read-
- *      only, the volumes; hostname; pivot_root, old root detached (06)
- *   7. setsid; the pty (-t); fds closed; docker's capabilities only (09);
+ *      only with /sys/firmware masked, the volumes; hostname; pivot_root,
+ *      old root detached                              (06)
+ *   7. setsid; the pty (-t); docker's capabilities only (09);
  *      no_new_privs; the seccomp profile LAST           (08)
  *   8. PID 1 is the init of chapter 01; it runs the command, reaps, and
  *      forwards signals                                 (01)
+ * Several of these steps close a door that root inside a container has
+ * gone through in real runtimes (runc's CVE-2024-21626: an inherited fd):
+ * the lab sheet's "Break it" shows each attack, and tests/10 performs it.
  * minictr holds no second copy of any chapter's logic: it links their
- * .c files. Its own are the order, the state directory (state.c), the pty
- * (console.c), the masked /proc paths, volumes, and --timings, which
- * prints how long each of these steps took.
+ * .c files. Its own are the order, the state directory (state.c), the
+ * persisted policy (policy.c), the pty (console.c), the masked /proc
+ * paths, volumes, and --timings, which prints how long each step took.
  *
  * Read: every chapter's lab sheet, runc's libcontainer/standard_init_linux.go
  * for the same order, and the OCI runtime spec.
