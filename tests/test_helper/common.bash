@@ -245,3 +245,170 @@ cleanup_test() {
 mount_table() {
     awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
 }
+
+# --- a sweep that does not trust minictr -----------------------------------
+# ctlab_sweep: find and remove, without minictr, everything a minictr
+# container can leave on the host, so that a bug in `minictr gc` cannot
+# hide a leak behind a clean-looking teardown. In this order, as each
+# holds the next: processes in ctlab cgroups (SIGKILL), ctlab veths on the
+# host, mounts under the state bases, ctlab cgroups (deepest first, the
+# ctlab/ parents last), container state directories. It prints one line
+# per thing removed ("swept cgroup /sys/fs/cgroup/pids/ctlab/c1") and
+# returns 1 if it removed anything, 0 if there was nothing to remove.
+#
+# Only ctlab's own names are touched: cgroups under a "ctlab" directory
+# of a hierarchy, links named ctlab-h-*, mounts and entries under
+# /run/ctlab and /tmp/ctlab-$NOBODY_UID (root's and the tests' rootless
+# state). A base that holds only its lock files (.lock, .ipam.lock) is
+# the normal state between runs, and is left alone; a container directory
+# in it is a leak. An empty ctlab/ cgroup parent is one too: minictr
+# removes it with its last container. Every wait is bounded.
+ctlab_sweep() {
+    local swept=0 round dir pid link mnt base entry
+    local -A seen=()
+
+    # 1. Processes: thaw (a frozen task dies only once thawed), SIGKILL,
+    #    again until the cgroups are empty (a process may be forking).
+    for round in $(seq 100); do
+        local found=""
+        for dir in $(ctlab_cgroup_dirs); do
+            local state="" freeze="" procs="" comm=""
+            { state=$(<"$dir/freezer.state"); } 2>/dev/null || true
+            { freeze=$(<"$dir/cgroup.freeze"); } 2>/dev/null || true
+            { procs=$(<"$dir/cgroup.procs"); } 2>/dev/null || true
+            if [ -n "$state" ] && [ "$state" != THAWED ]; then
+                echo THAWED >"$dir/freezer.state" 2>/dev/null || true
+            fi
+            if [ "$freeze" = 1 ]; then
+                echo 0 >"$dir/cgroup.freeze" 2>/dev/null || true
+            fi
+            for pid in $procs; do
+                found="$found $pid"
+                if [ -z "${seen[$pid]}" ]; then
+                    seen[$pid]=1
+                    swept=1
+                    { comm=$(<"/proc/$pid/comm"); } 2>/dev/null || comm=gone
+                    echo "swept process $pid ($comm) in $dir"
+                fi
+            done
+        done
+        [ -n "$found" ] || break
+        kill -KILL $found 2>/dev/null || true
+        sleep 0.05
+    done
+
+    # 2. Host veths. The kernel deletes a dead network namespace's
+    #    devices in the background: give it 3 s before calling one left.
+    for round in $(seq 40); do
+        [ -n "$(ctlab_host_veths)" ] || break
+        sleep 0.05
+    done
+    for link in $(ctlab_host_veths); do
+        swept=1
+        echo "swept veth $link"
+        ip link del "$link" 2>/dev/null || [ -z "$(ip -o link show "$link" 2>/dev/null)" ] ||
+            echo "ctlab_sweep: cannot delete veth $link" >&2
+    done
+
+    # 3. Mounts under the bases, deepest first; before any rm -r, which
+    #    would otherwise delete what a bind mount (a volume) shows.
+    for mnt in $(ctlab_state_mounts); do
+        swept=1
+        echo "swept mount $mnt"
+        umount -l "$mnt" || echo "ctlab_sweep: cannot unmount $mnt" >&2
+    done
+
+    # 4. Cgroups, deepest first; a cgroup whose last task is still
+    #    exiting refuses rmdir (EBUSY) for a moment: retry, bounded.
+    for dir in $(ctlab_cgroup_dirs) $(ctlab_cgroup_parents); do
+        swept=1
+        echo "swept cgroup $dir"
+        for round in $(seq 100); do
+            rmdir "$dir" 2>/dev/null || true
+            [ -d "$dir" ] || break
+            sleep 0.05
+        done
+        [ ! -d "$dir" ] || echo "ctlab_sweep: cannot remove cgroup $dir" >&2
+    done
+
+    # 5. State: every container directory (dot files are the locks).
+    for base in /run/ctlab "/tmp/ctlab-$NOBODY_UID"; do
+        for entry in "$base"/*; do
+            [ -e "$entry" ] || [ -L "$entry" ] || continue
+            swept=1
+            echo "swept state $entry"
+            rm -rf --one-file-system "$entry" || echo "ctlab_sweep: cannot remove $entry" >&2
+        done
+    done
+    return "$swept"
+}
+
+# ctlab_leftovers: what ctlab_sweep would remove, one line each
+# ("cgroup /sys/fs/cgroup/pids/ctlab/c1"), removing nothing; no output
+# when nothing is left. A veth whose namespace just died is listed until
+# the kernel has deleted it: wait for it (wait_until 5 no_ctlab_leftovers).
+ctlab_leftovers() {
+    local dir pid procs link mnt base entry
+    for dir in $(ctlab_cgroup_dirs); do
+        procs=""
+        { procs=$(<"$dir/cgroup.procs"); } 2>/dev/null || true
+        for pid in $procs; do
+            echo "process $pid in $dir"
+        done
+    done
+    for dir in $(ctlab_cgroup_dirs) $(ctlab_cgroup_parents); do
+        echo "cgroup $dir"
+    done
+    for link in $(ctlab_host_veths); do
+        echo "veth $link"
+    done
+    for mnt in $(ctlab_state_mounts); do
+        echo "mount $mnt"
+    done
+    for base in /run/ctlab "/tmp/ctlab-$NOBODY_UID"; do
+        for entry in "$base"/*; do
+            [ ! -e "$entry" ] || echo "state $entry"
+        done
+    done
+}
+
+no_ctlab_leftovers() {
+    [ -z "$(ctlab_leftovers)" ]
+}
+
+# Every cgroup directory below a ctlab/ parent, on v1 (one tree per
+# controller, /sys/fs/cgroup/CONTROLLER/ctlab), on a hybrid host's
+# unified tree (/sys/fs/cgroup/unified/ctlab) and on v2
+# (/sys/fs/cgroup/ctlab): deepest first. (Paths without spaces: the
+# names are ctlab's.)
+ctlab_cgroup_dirs() {
+    local top
+    for top in /sys/fs/cgroup/ctlab /sys/fs/cgroup/*/ctlab; do
+        [ ! -d "$top" ] || find "$top" -mindepth 1 -depth -type d 2>/dev/null
+    done
+}
+
+# The ctlab/ parents themselves.
+ctlab_cgroup_parents() {
+    local top
+    for top in /sys/fs/cgroup/ctlab /sys/fs/cgroup/*/ctlab; do
+        [ ! -d "$top" ] || echo "$top"
+    done
+}
+
+# Host links named ctlab-h-* (a veth's host end: "ctlab-h-1a2b3c4@if2").
+ctlab_host_veths() {
+    ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^ctlab-h-/ {sub(/@.*/, "", $2); print $2}'
+}
+
+# Mount points at or under the state bases in our mount namespace,
+# deepest first (mountinfo's field 5, octal escapes such as \040 undone).
+ctlab_state_mounts() {
+    awk -v nobody="/tmp/ctlab-$NOBODY_UID" '{
+            mnt = $5
+            if (mnt == "/run/ctlab" || index(mnt, "/run/ctlab/") == 1 ||
+                mnt == nobody || index(mnt, nobody "/") == 1)
+                print length(mnt), mnt
+        }' /proc/self/mountinfo | sort -rn | cut -d' ' -f2- |
+        while read -r mnt; do printf '%b\n' "$mnt"; done
+}
