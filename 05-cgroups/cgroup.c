@@ -1748,3 +1748,23 @@ int cgroup_destroy(struct cgroup *cg)
         trace("rmdir %s  (empty now)", cg->v2_parent);
     return rc;
 }
+
+void cgroup_remove_empty_parents(const struct cgroup_host *host)
+{
+    char dir[CG_MOUNT_MAX + 16];
+
+    /* rmdir fails (ENOTEMPTY, EBUSY) while any cgroup is below: then
+     * the parent is still in use, and stays. */
+    if (host->v2_mount[0]) {
+        snprintf(dir, sizeof(dir), "%s/ctlab", host->v2_mount);
+        if (rmdir(dir) == 0)
+            trace("rmdir %s  (empty)", dir);
+    }
+    for (int c = 0; c < CG_COUNT; c++) {
+        if (!host->v1_mount[c][0])
+            continue;
+        snprintf(dir, sizeof(dir), "%s/ctlab", host->v1_mount[c]);
+        if (rmdir(dir) == 0)
+            trace("rmdir %s  (empty)", dir);
+    }
+}

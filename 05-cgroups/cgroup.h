@@ -180,6 +180,12 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *stats);
  * parents when they are empty. */
 int cgroup_destroy(struct cgroup *cg);
 
+/* Remove ctlab's own parent directory (ctlab/) in every hierarchy where
+ * it is empty. cgroup_destroy() removes it with the last cgroup in it;
+ * this is for a runtime killed between making that parent and the
+ * cgroup in it (or removing the one and the other). */
+void cgroup_remove_empty_parents(const struct cgroup_host *host);
+
 /* PIDs now in the cgroup (from the first hierarchy): count, or -1. */
 int cgroup_count_processes(const struct cgroup *cg);
 

@@ -70,7 +70,10 @@ static int ensure_dir(const char *path, mode_t mode)
 
 /* One device node: mknod, or (not allowed, say in a user namespace) an
  * empty file with the host's node bind-mounted on it, as runc does for
- * rootless containers. */
+ * rootless containers. That bind is made read-only: the node is the
+ * host's own inode, and whoever is root inside must not chmod or chown
+ * it through the bind (a device still opens for writing on a read-only
+ * mount: only the inode's metadata is frozen). */
 static int make_device(const char *dev, const char *name, unsigned major_nr,
                        unsigned minor_nr)
 {
@@ -89,8 +92,11 @@ static int make_device(const char *dev, const char *name, unsigned major_nr,
     if (fd < 0)
         return error_errno("create %s", path);
     close(fd);
-    trace("mknod not allowed: mount(\"%s\", \"%s\", MS_BIND)", host, path);
-    if (mount(host, path, NULL, MS_BIND, NULL) < 0)
+    trace("mknod not allowed: mount(\"%s\", \"%s\", MS_BIND), then "
+          "MS_REMOUNT|MS_RDONLY",
+          host, path);
+    if (mount(host, path, NULL, MS_BIND, NULL) < 0 ||
+        mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
         return error_errno("bind-mount %s on %s", host, path);
     return 0;
 }

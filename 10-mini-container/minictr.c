@@ -44,6 +44,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -118,10 +119,9 @@ struct options {
     int timings;            /* --timings */
     int read_only;
     int use_init;
-    int detach; /* -d */
-    int tty;    /* -t */
-    int rootless;
-    int unprivileged; /* minictr itself runs as a user, not root */
+    int detach;   /* -d */
+    int tty;      /* -t */
+    int rootless; /* a user namespace, minictr run by a user */
     int cap_add_all;
     const char *env[MAX_ENV + 4]; /* KEY=VAL: the defaults, then -e's */
     int env_count;
@@ -221,12 +221,16 @@ static void print_timings(void)
 
 /* --- the child: steps 5 to 8 ---------------------------------------------- */
 
-/* Cover /proc's dangerous entries inside ROOT (before the pivot). */
+/* Cover /proc's dangerous entries inside ROOT (before the pivot), with
+ * the container's own /dev/null (made in ROOT/dev just before): the
+ * host's /dev/null bound here would let root inside chmod or chown the
+ * host's node through the mask. */
 static int mask_proc_paths(const char *root)
 {
-    char path[PATH_MAX + 64];
+    char path[PATH_MAX + 64], null[PATH_MAX + 64];
     struct stat st;
 
+    snprintf(null, sizeof(null), "%s/dev/null", root);
     for (const char *const *p = masked_paths; *p; p++) {
         snprintf(path, sizeof(path), "%s/proc/%s", root, *p);
         if (lstat(path, &st) < 0)
@@ -236,8 +240,8 @@ static int mask_proc_paths(const char *root)
             if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
                 return error_errno("mask %s", path);
         } else {
-            trace("mount(\"/dev/null\", \"%s\", MS_BIND)  <- masked", path);
-            if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
+            trace("mount(\"%s\", \"%s\", MS_BIND)  <- masked", null, path);
+            if (mount(null, path, NULL, MS_BIND, NULL) < 0)
                 return error_errno("mask %s", path);
         }
     }
@@ -578,7 +582,7 @@ static void run_child(const struct options *opt, const char *state_dir,
      * setns(2) on its pidfd, which asks for ptrace read access, and
      * without CAP_SYS_PTRACE the kernel gives none to a process that is
      * not dumpable. As root, exec has CAP_SYS_PTRACE: it stays 0. */
-    if (opt->unprivileged) {
+    if (opt->rootless) {
         trace("prctl(PR_SET_DUMPABLE, 1)  <- for an unprivileged exec");
         prctl(PR_SET_DUMPABLE, 1);
     }
@@ -693,7 +697,7 @@ out:
  * clean up, with all output in STATE_DIR/log. Returns 1 in the caller, 0
  * in the monitor, -1 on error. */
 static int detach_monitor(const struct options *opt, const char *state_dir,
-                          int *started_fd)
+                          int lock_fd, int *started_fd)
 {
     char log[PATH_MAX + 8];
     int started[2], fd;
@@ -724,6 +728,11 @@ static int detach_monitor(const struct options *opt, const char *state_dir,
         dup2(fd, STDIN_FILENO);
         close(fd);
     }
+    /* The monitor outlives its caller: it keeps nothing of the caller's
+     * (a lock it held, a pipe the caller's caller waits on), only the
+     * state lock and the line back to the caller. */
+    if (close_fds_except(lock_fd, *started_fd) < 0)
+        _exit(EXIT_TOOL_FAILED);
     trace("detached: monitor PID %d, output in %s", (int)getpid(), log);
     return 0;
 }
@@ -943,7 +952,8 @@ static int run_container(struct options *opt)
     lock_fd = state_create(opt->name, state_dir, sizeof(state_dir));
     if (lock_fd < 0)
         return EXIT_TOOL_FAILED;
-    if (opt->detach && detach_monitor(opt, state_dir, &started_fd) > 0) {
+    if (opt->detach &&
+        detach_monitor(opt, state_dir, lock_fd, &started_fd) > 0) {
         close(lock_fd); /* the monitor holds it */
         sigprocmask(SIG_SETMASK, &saved_mask, NULL);
         return report_start(opt, state_dir, started_fd);
@@ -1063,13 +1073,17 @@ static int container_cgroup(const char *dir, const char *name,
     return 1;
 }
 
-/* With no container left, the bridge and the address book go too, and
- * the base directory itself. Called by gc with the base lock held; the
- * network's lock too, as run holds it while it makes the bridge. */
-static void remove_bridge_if_unused(void)
+/* With no container left, what they shared goes too: ctlab's parent
+ * cgroups, the bridge, the address book and the base directory itself.
+ * Called by gc with the base lock held (a run makes its cgroup only
+ * once its state directory exists, and removes it before that: none is
+ * touching cgroups now); the network's lock too, as run holds it while
+ * it makes the bridge. */
+static void remove_shared_if_unused(void)
 {
     char path[PATH_MAX];
     struct dirent *entry;
+    struct cgroup_host cgroups;
     struct netlink *host;
     int containers = 0, network_lock;
     DIR *d = opendir(state_base());
@@ -1080,6 +1094,10 @@ static void remove_bridge_if_unused(void)
         closedir(d);
     if (containers)
         return;
+    /* A run killed between mkdir ctlab/ and mkdir ctlab/NAME (or rmdir
+     * of the one and the other) left an empty parent no state names. */
+    if (geteuid() == 0 && cgroup_host_detect(&cgroups) == 0)
+        cgroup_remove_empty_parents(&cgroups);
     network_lock = state_lock_network();
     if (network_lock < 0)
         return;
@@ -1153,7 +1171,7 @@ static int list_containers(int collect_garbage)
     }
     closedir(d);
     if (collect_garbage) {
-        remove_bridge_if_unused();
+        remove_shared_if_unused();
         close(base_lock);
     }
     return 0;
@@ -1211,39 +1229,94 @@ static void exec_environment(const char *dir)
     fclose(f);
 }
 
-/* exec: into every namespace of the container's init and its cgroup,
- * with the policy run gave it (its state's caps and seccomp filter, not
- * defaults), then CMD. */
-static int exec_in_container(const char *name, char **command)
+/* exec's stdio, relayed: the caller's terminal (or pipes) stays out here,
+ * and the command gets pipes. Passed in, the caller's fds would be
+ * reachable from the container (the command is dumpable once it execs:
+ * /proc/PID/fd/0, pidfd_getfd), and a process that outlives the exec
+ * could keep reading the caller's terminal. docker exec relays too. */
+struct relay {
+    int from[3]; /* our stdin, the command's stdout, stderr; -1: done */
+    int to[3];   /* the command's stdin, our stdout, stderr */
+};
+
+/* Move what one stream has; 0 at its end (or a reader gone), 1 else. */
+static int relay_once(int from, int to)
 {
-    char dir[PATH_MAX], workdir[PATH_MAX] = "/";
+    char buffer[16384];
+    ssize_t n = read(from, buffer, sizeof(buffer));
+
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return 1;
+    for (ssize_t done = 0, w; n > 0 && done < n; done += w) {
+        w = write(to, buffer + done, (size_t)(n - done));
+        if (w < 0 && errno == EINTR)
+            w = 0;
+        else if (w < 0)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* Relay until the command's stdout and stderr end, or the process that
+ * waits for it (JOINER) has ended and nothing is left to read: a
+ * background process in the container holding the pipes must not hold
+ * the caller forever. */
+static void relay_stdio(struct relay *r, pid_t joiner)
+{
+    int pidfd = pidfd_open(joiner, 0), joiner_done = 0;
+
+    while (r->from[1] >= 0 || r->from[2] >= 0) {
+        struct pollfd fds[4] = {{.fd = -1}, {.fd = -1}, {.fd = -1}, {.fd = -1}};
+
+        for (int i = 0; i < 3; i++)
+            fds[i] = (struct pollfd){.fd = r->from[i], .events = POLLIN};
+        fds[3] =
+            (struct pollfd){.fd = joiner_done ? -1 : pidfd, .events = POLLIN};
+        if (poll(fds, 4, joiner_done ? 0 : -1) < 0 && errno != EINTR)
+            break;
+        if (fds[3].revents)
+            joiner_done = 1; /* drain what is there, then stop */
+        for (int i = 0; i < 3; i++) {
+            if (r->from[i] < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            if (!relay_once(r->from[i], r->to[i])) {
+                if (i > 0 || r->from[0] != STDIN_FILENO)
+                    close(r->from[i]);
+                if (i == 0)
+                    close(r->to[0]); /* the command sees its stdin end */
+                r->from[i] = -1;
+            }
+        }
+        if (joiner_done && !(fds[1].revents | fds[2].revents))
+            break;
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+}
+
+/* The joiner: into every namespace of the container's init and its
+ * cgroup, then restricted to the policy run gave the container (its
+ * state's caps and seccomp filter, not defaults), then CMD in a child.
+ * Never returns. */
+__attribute__((noreturn)) static void join_and_exec(const char *name,
+                                                    const char *dir, pid_t init,
+                                                    int pidfd, char **command)
+{
+    char workdir[PATH_MAX] = "/";
     unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
                           CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
     struct cap_plan plan = {.no_new_privs = 1};
     struct policy policy;
     struct cgroup cg;
-    int pidfd, has_cgroup;
-    pid_t init, child;
+    int has_cgroup;
+    pid_t child;
 
-    /* 0. Not dumpable, before we are anything the container can see:
-     *    our child is in its PID namespace with all our capabilities
-     *    until it execs, and root inside must not open its /proc/N/mem
-     *    meanwhile (exec makes the command dumpable again). */
-    trace("prctl(PR_SET_DUMPABLE, 0)");
-    if (prctl(PR_SET_DUMPABLE, 0) < 0) {
-        error_errno("prctl(PR_SET_DUMPABLE, 0)");
-        return EXIT_TOOL_FAILED;
-    }
-    /* 1. The init, as a pidfd checked against its record, and run's
-     *    policy, -w and -e, while the state dir is in sight. */
-    if (find_running(name, dir, sizeof(dir), &init, &pidfd) < 0 ||
-        policy_load(dir, &policy) < 0)
-        return EXIT_TOOL_FAILED;
+    /* 1. Run's policy, -w and -e, while the state dir is in sight. */
+    if (policy_load(dir, &policy) < 0)
+        _exit(EXIT_TOOL_FAILED);
     plan.keep = policy.keep_caps;
-    trace("pidfd_open(%d); policy from %s: caps %llx, seccomp %u "
-          "instructions",
-          (int)init, dir, (unsigned long long)plan.keep,
-          (unsigned)policy.filter.len);
+    trace("policy from %s: caps %llx, seccomp %u instructions", dir,
+          (unsigned long long)plan.keep, (unsigned)policy.filter.len);
     state_read(dir, "workdir", workdir, sizeof(workdir));
     exec_environment(dir);
     /* 2. Its cgroup (05), then all its namespaces in one setns (04):
@@ -1252,7 +1325,7 @@ static int exec_in_container(const char *name, char **command)
      *    first, so the others are ours to join. */
     has_cgroup = container_cgroup(dir, name, &cg);
     if (has_cgroup < 0 || (has_cgroup && cgroup_attach(&cg, getpid()) < 0))
-        return EXIT_TOOL_FAILED;
+        _exit(EXIT_TOOL_FAILED);
     if (geteuid() != 0 || ns_differs(init, "user"))
         flags |= CLONE_NEWUSER;
     trace("setns(pidfd, %sCLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|"
@@ -1260,7 +1333,7 @@ static int exec_in_container(const char *name, char **command)
           flags & CLONE_NEWUSER ? "CLONE_NEWUSER|" : "");
     if (setns(pidfd, (int)flags) < 0) {
         error_errno("setns into %s", name);
-        return EXIT_TOOL_FAILED;
+        _exit(EXIT_TOOL_FAILED);
     }
     close(pidfd);
     /* 3. Joining a mount namespace moves our root and cwd to its root,
@@ -1270,23 +1343,81 @@ static int exec_in_container(const char *name, char **command)
      *    RESOLVE_IN_ROOT): a workdir the container made a symlink, say
      *    to /proc/1/fd/3, cannot lead us out. */
     if (enter_workdir(workdir) < 0)
-        return EXIT_TOOL_FAILED;
-    /* 4. A child, to be in the PID namespace; restricted like the rest,
-     *    the filter last, then the command. */
+        _exit(EXIT_TOOL_FAILED);
+    /* 4. Restricted here, before anything of ours is in the container:
+     *    setns put only our children in its PID namespace, so nothing
+     *    inside can reach this process. Our child is born with run's
+     *    capabilities and filter. Had it applied them itself, it would
+     *    have been for a moment a process of the container with all of
+     *    ours and no filter: one holding CAP_SYS_PTRACE could write its
+     *    memory (not being dumpable stops only those without). */
+    if (close_fds_except(-1, -1) < 0 || cap_apply(&plan) < 0 ||
+        policy_load_filter(&policy) < 0)
+        _exit(EXIT_TOOL_FAILED);
     fflush(NULL);
     child = fork();
     if (child < 0) {
         error_errno("fork");
-        return EXIT_TOOL_FAILED;
+        _exit(EXIT_TOOL_FAILED);
     }
     if (child == 0) {
         setsid();
-        if (close_fds_except(-1, -1) < 0 || cap_apply(&plan) < 0 ||
-            policy_load_filter(&policy) < 0)
-            _exit(EXIT_TOOL_FAILED);
         exec_command(command);
     }
-    return wait_for_exit_code(child);
+    _exit(wait_for_exit_code(child));
+}
+
+/* exec: a process in the container, with run's environment, workdir and
+ * policy. Three of us: this one keeps the caller's stdio and relays it;
+ * the joiner enters the container and restricts itself; the command is
+ * the joiner's child. */
+static int exec_in_container(const char *name, char **command)
+{
+    char dir[PATH_MAX];
+    int pidfd, in[2], out[2], err[2], code;
+    struct relay relay;
+    pid_t init, joiner;
+
+    /* 0. Not dumpable, and so our children: the joiner holds all our
+     *    capabilities until it restricts itself. */
+    trace("prctl(PR_SET_DUMPABLE, 0)");
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+        error_errno("prctl(PR_SET_DUMPABLE, 0)");
+        return EXIT_TOOL_FAILED;
+    }
+    /* 1. The init, as a pidfd checked against its record. */
+    if (find_running(name, dir, sizeof(dir), &init, &pidfd) < 0)
+        return EXIT_TOOL_FAILED;
+    trace("pidfd_open(%d)  <- the container's init, checked", (int)init);
+    /* 2. The pipes the command gets instead of our stdio. */
+    if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+        pipe2(err, O_CLOEXEC) < 0) {
+        error_errno("pipe2");
+        return EXIT_TOOL_FAILED;
+    }
+    fflush(NULL);
+    joiner = fork();
+    if (joiner < 0) {
+        error_errno("fork");
+        return EXIT_TOOL_FAILED;
+    }
+    if (joiner == 0) {
+        if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
+            dup2(err[1], STDERR_FILENO) < 0)
+            _exit(EXIT_TOOL_FAILED);
+        join_and_exec(name, dir, init, pidfd, command);
+    }
+    close(pidfd);
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    signal(SIGPIPE, SIG_IGN); /* a command that stops reading its stdin */
+    relay = (struct relay){.from = {STDIN_FILENO, out[0], err[0]},
+                           .to = {in[1], STDOUT_FILENO, STDERR_FILENO}};
+    relay_stdio(&relay, joiner);
+    code = wait_for_exit_code(joiner);
+    trace("exec in %s ended: exit code %d", name, code);
+    return code;
 }
 
 /* rm: what an ended (-d) container left: its log and state. */
@@ -1713,6 +1844,14 @@ static int parse_run_options(int argc, char **argv, struct options *opt)
                    (size_t)cgroup_default_device_rule_count);
         opt->limits.device_count = cgroup_default_device_rule_count;
     }
+    /* A user namespace maps root inside to whoever runs us: run by root,
+     * that is uid 0 itself, and the container's root owns the host's
+     * files (the /dev nodes bound in, /proc/sys once unmounted) as much
+     * as before. Rootless means run by a user. */
+    if (opt->rootless && geteuid() == 0)
+        return error_msg("--rootless as root would map root inside to the "
+                         "host's uid 0; run it as a user (sudo -u nobody "
+                         "minictr run ...)");
     if (!net_given && opt->rootless)
         opt->net = NET_NONE;
     if (opt->rootless && opt->net == NET_BRIDGE && geteuid() != 0)
@@ -1784,7 +1923,7 @@ int main(int argc, char **argv)
     }
     /* Not root: a user namespace gives us root's powers over the new
      * namespaces (and nothing on the host), as podman does. */
-    opt.rootless = opt.unprivileged = geteuid() != 0;
+    opt.rootless = geteuid() != 0;
     if (parse_run_options(argc - 1, argv + 1, &opt) < 0)
         return EXIT_TOOL_FAILED;
     if (opt.timings) {
