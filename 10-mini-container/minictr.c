@@ -1277,7 +1277,10 @@ static void relay_stdio(struct relay *r, pid_t joiner)
         if (fds[3].revents)
             joiner_done = 1; /* drain what is there, then stop */
         for (int i = 0; i < 3; i++) {
-            if (r->from[i] < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+            /* POLLNVAL/POLLERR too: read then fails, and the stream
+             * ends (poll would report them again at once, forever). */
+            if (r->from[i] < 0 ||
+                !(fds[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
                 continue;
             if (!relay_once(r->from[i], r->to[i])) {
                 if (i > 0 || r->from[0] != STDIN_FILENO)
@@ -1885,6 +1888,12 @@ int main(int argc, char **argv)
     started_ns = now_ns();
     set_program_name(argv[0]);
     opterr = 0;
+    /* 0. stdin, stdout and stderr open: started with one closed, our own
+     *    first open (a pipe, the state lock) would become fd 0, 1 or 2
+     *    and be handed on as the container's stdio. */
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+            return EXIT_TOOL_FAILED;
     /* 1. -v before the command word. */
     switch (take_leading_options(&argc, &argv, usage)) {
     case 0:

@@ -47,8 +47,11 @@ static int export_filter(scmp_filter_ctx filter, void **program, size_t *size)
     *size = (size_t)st.st_size;
     *program = malloc(*size);
     if (!*program || pread(fd, *program, *size, 0) != (ssize_t)*size) {
+        error_errno("read the exported seccomp filter");
+        free(*program);
+        *program = NULL;
         close(fd);
-        return error_errno("read the exported seccomp filter");
+        return -1;
     }
     close(fd);
     return 0;
