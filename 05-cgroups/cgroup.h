@@ -27,6 +27,7 @@ enum controller {
     CG_CPUACCT,
     CG_FREEZER,
     CG_DEVICES, /* v1 "devices"; v2: a BPF_PROG_TYPE_CGROUP_DEVICE program */
+    CG_CPUSET,  /* the cpus and memory nodes it may use */
     CG_COUNT
 };
 
@@ -65,7 +66,8 @@ struct cgroup_device_rule {
     char access[4];
     int allow; /* 1: allow, 0: deny */
 };
-#define CG_MAX_DEVICE_RULES 32
+#define CG_MAX_DEVICE_RULES 64
+#define CG_MAX_IO_DEVICES   8
 
 /* Limits; a field that is 0 (or has_* 0) is not set. */
 struct cgroup_limits {
@@ -76,8 +78,18 @@ struct cgroup_limits {
     unsigned long cpu_period; /* microseconds */
     unsigned long cpu_weight; /* 1..10000 (v2 cpu.weight) */
     unsigned long pids;
-    char io_device[32]; /* "MAJ:MIN"; "" when no --io-max */
-    unsigned long long io_rbps, io_wbps, io_riops, io_wiops; /* 0: none */
+    unsigned long cpu_shares; /* 2..262144 (v1 cpu.shares; OCI cpu.shares),
+                               * on v2 converted to a weight as crun does */
+    char cpuset_cpus[128];    /* "0-1,3"; "" not set (cpuset controller) */
+    char cpuset_mems[128];
+    uint64_t memory_reservation; /* bytes: v2 memory.low, v1
+                                  * memory.soft_limit_in_bytes */
+    unsigned io_weight;          /* 10..1000 (v2 io.weight, v1 blkio.weight) */
+    struct cgroup_io_max {
+        char device[32]; /* "MAJ:MIN" */
+        unsigned long long rbps, wbps, riops, wiops; /* 0: none */
+    } io_max[CG_MAX_IO_DEVICES];
+    int io_max_count;
     /* Device rules in order, later ones winning; the first is usually
      * "deny all" (type 'a'), and the rest open holes in it. */
     struct cgroup_device_rule devices[CG_MAX_DEVICE_RULES];

@@ -18,15 +18,57 @@
 #define CTLAB_FILTER_H
 
 #include <seccomp.h>
-
-/* ctlab's default profile: what Docker's default profile blocks that
- * matters, as profile text (the lab sheet gives each reason). */
-extern const char default_profile[];
+#include <stdint.h>
 
 /* How to treat a system call name this kernel or architecture does not
  * know. SKIP (what runc and crun do): warn and go on, so one profile works
  * on many kernels. ERROR: refuse the profile. */
 enum unknown_names { UNKNOWN_SKIP, UNKNOWN_ERROR };
+
+/* A profile as data: what the text format and an OCI config.json's
+ * linux.seccomp both say, and what filter_from_rules compiles. */
+struct filter_arg {
+    unsigned index;        /* the argument, 0-5 */
+    enum scmp_compare op;  /* SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, ... */
+    uint64_t value, value_two; /* MASKED_EQ: (arg & value) == value_two */
+};
+
+struct filter_rule {
+    char **names; /* the calls it applies to, NULL-terminated; a name
+                   * libseccomp does not know may be one ctlab knows by
+                   * number (open_tree_attr) */
+    uint32_t action; /* SCMP_ACT_ERRNO(EPERM), SCMP_ACT_ALLOW, ... */
+    struct filter_arg args[6];
+    int arg_count; /* all must hold */
+};
+
+struct filter_profile {
+    uint32_t default_action;
+    uint32_t *architectures; /* SCMP_ARCH_*; none: the native one */
+    int architecture_count;
+    unsigned flags; /* SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW (seccomp(2)) */
+    struct filter_rule *rules;
+    int rule_count;
+};
+
+/* Parse profile TEXT into PROFILE (every rule, nothing compiled). SOURCE
+ * names it in messages; errors give the line. -1 on error (reported). */
+int filter_profile_parse(const char *text, const char *source,
+                         struct filter_profile *profile);
+
+/* Read profile file PATH and parse it (a profile holds no NUL byte). */
+int filter_profile_read_file(const char *path, struct filter_profile *profile);
+
+/* Compile PROFILE into a filter. NULL on error (reported). */
+scmp_filter_ctx filter_from_rules(const struct filter_profile *profile,
+                                  enum unknown_names unknown);
+
+/* Free what PROFILE owns. */
+void filter_profile_free(struct filter_profile *profile);
+
+/* ctlab's default profile: what Docker's default profile blocks that
+ * matters, as profile text (the lab sheet gives each reason). */
+extern const char default_profile[];
 
 /* Build a filter from profile TEXT. SOURCE names it in messages
  * ("profile.txt", "the default profile"); errors give the line number.

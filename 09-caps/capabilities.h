@@ -32,15 +32,24 @@ int cap_parse(const char *option, const char *name);
 /* "cap_chown,cap_net_raw", or "(none)", into BUF. */
 const char *cap_mask_to_names(cap_mask mask, char *buf, size_t size);
 
-/* What to end up with. */
+/* What to end up with: the five sets of capabilities(7), as an OCI
+ * config.json names them (process.capabilities), and a user to become. */
 struct cap_plan {
-    cap_mask keep;    /* permitted, effective and bounding */
-    cap_mask ambient; /* also inheritable; must be within keep */
-    int change_user;  /* switch to uid/gid below */
+    cap_mask bounding;    /* the most this process and its children may ever have */
+    cap_mask permitted;   /* within bounding */
+    cap_mask effective;   /* within permitted */
+    cap_mask inheritable; /* kept across execve with file capabilities */
+    cap_mask ambient;     /* within permitted and inheritable */
+    int change_user;      /* switch to uid/gid below */
     uid_t uid;
     gid_t gid;
     int no_new_privs;
 };
+
+/* The plan docker's --cap-add/--cap-drop mean: KEEP bounding, permitted
+ * and effective; inheritable and ambient empty (a full inheritable set
+ * would let a file's capabilities come back, CVE-2022-29162). */
+struct cap_plan cap_plan_keeping(cap_mask keep);
 
 /* Check the plan, then apply it to this process, in the order the kernel
  * needs: bounding set, user switch (keeping permitted), permitted /
