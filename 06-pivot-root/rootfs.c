@@ -68,25 +68,35 @@ static int ensure_dir(const char *path, mode_t mode)
     return error_errno("mkdir %s", path);
 }
 
-/* One device node: mknod, or (not allowed, say in a user namespace) an
- * empty file with the host's node bind-mounted on it, as runc does for
- * rootless containers. That bind is made read-only: the node is the
- * host's own inode, and whoever is root inside must not chmod or chown
- * it through the bind (a device still opens for writing on a read-only
- * mount: only the inode's metadata is frozen). */
-static int make_device(const char *dev, const char *name, unsigned major_nr,
-                       unsigned minor_nr)
+int rootfs_make_device(const char *dev, const char *name, char type,
+                       unsigned major_nr, unsigned minor_nr, mode_t mode,
+                       uid_t uid, gid_t gid)
 {
-    char path[4200], host[64];
+    mode_t kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+    char path[4200], host[4200];
     int fd;
 
     snprintf(path, sizeof(path), "%s/%s", dev, name);
-    if (mknod(path, S_IFCHR | 0666, makedev(major_nr, minor_nr)) == 0) {
-        trace("mknod %s c %u %u", path, major_nr, minor_nr);
-        return chmod(path, 0666) < 0 ? error_errno("chmod %s", path) : 0;
+    if (mknod(path, kind | mode, makedev(major_nr, minor_nr)) == 0) {
+        trace("mknod %s %c %u %u", path, type == 'u' ? 'c' : type, major_nr,
+              minor_nr);
+        /* The umask took bits off; and an owner other than root only
+         * when asked (an OCI config's linux.devices). */
+        if (chmod(path, mode) < 0)
+            return error_errno("chmod %s", path);
+        if ((uid || gid) && chown(path, uid, gid) < 0)
+            return error_errno("chown %s", path);
+        return 0;
     }
     if (errno != EPERM)
         return error_errno("mknod %s", path);
+    /* One device node: mknod, or (not allowed, say in a user namespace)
+     * an empty file with the host's node bind-mounted on it, as runc
+     * does for rootless containers. That bind is made read-only: the
+     * node is the host's own inode, and whoever is root inside must not
+     * chmod or chown it through the bind (a device still opens for
+     * writing on a read-only mount: only the inode's metadata is
+     * frozen). */
     snprintf(host, sizeof(host), "/dev/%s", name);
     fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
@@ -101,15 +111,14 @@ static int make_device(const char *dev, const char *name, unsigned major_nr,
     return 0;
 }
 
-int rootfs_make_dev(const char *rootfs)
+const struct rootfs_device rootfs_default_devices[] = {
+    {"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+    {NULL, 0, 0},
+};
+
+int rootfs_make_dev_links(const char *dev)
 {
-    static const struct {
-        const char *name;
-        unsigned major_nr, minor_nr;
-    } devices[] = {
-        {"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
-        {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
-    };
     static const struct {
         const char *name, *target;
     } links[] = {
@@ -117,6 +126,19 @@ int rootfs_make_dev(const char *rootfs)
         {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
         {"ptmx", "pts/ptmx"},
     };
+    char path[4200];
+
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dev, links[i].name);
+        trace("symlink(\"%s\", \"%s\")", links[i].target, path);
+        if (symlink(links[i].target, path) < 0 && errno != EEXIST)
+            return error_errno("symlink %s -> %s", path, links[i].target);
+    }
+    return 0;
+}
+
+int rootfs_make_dev(const char *rootfs)
+{
     char dev[4096], path[4200];
 
     /* Not the host's /dev: binding it (the chapter's script does) hands
@@ -130,9 +152,9 @@ int rootfs_make_dev(const char *rootfs)
     if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME,
               "mode=755,size=65536k") < 0)
         return error_errno("mount tmpfs on %s", dev);
-    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
-        if (make_device(dev, devices[i].name, devices[i].major_nr,
-                        devices[i].minor_nr) < 0)
+    for (const struct rootfs_device *d = rootfs_default_devices; d->name; d++)
+        if (rootfs_make_device(dev, d->name, 'c', d->major_nr, d->minor_nr,
+                               0666, 0, 0) < 0)
             return -1;
     /* A devpts of our own (newinstance): the container's terminals, not
      * the host's; ptmx is a link to its multiplexer. */
@@ -145,11 +167,8 @@ int rootfs_make_dev(const char *rootfs)
     if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
               "newinstance,ptmxmode=0666,mode=0620") < 0)
         return error_errno("mount devpts on %s", path);
-    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s", dev, links[i].name);
-        if (symlink(links[i].target, path) < 0)
-            return error_errno("symlink %s -> %s", path, links[i].target);
-    }
+    if (rootfs_make_dev_links(dev) < 0)
+        return -1;
     snprintf(path, sizeof(path), "%s/shm", dev);
     if (ensure_dir(path, 01777) < 0)
         return -1;

@@ -11,6 +11,8 @@
 #ifndef CTLAB_ROOTFS_H
 #define CTLAB_ROOTFS_H
 
+#include <sys/types.h>
+
 /* ROOTFS must be a directory; its /proc and /dev, if present, must be
  * real directories, never symlinks (a symlink would make us mount on
  * whatever host path it points to). */
@@ -24,6 +26,24 @@ int rootfs_bind_self(const char *rootfs);
  * in a user namespace), a private devpts with its ptmx, fd/stdin/stdout/
  * stderr links to /proc/self/fd, and a tmpfs on /dev/shm. */
 int rootfs_make_dev(const char *rootfs);
+
+/* The nodes of a minimal /dev, and what rootfs_make_dev makes of them. */
+struct rootfs_device {
+    const char *name;
+    unsigned major_nr, minor_nr;
+};
+extern const struct rootfs_device rootfs_default_devices[]; /* NULL-ended */
+
+/* One node DEV/NAME: TYPE 'c' (or 'u'), 'b' or 'p', MODE, owned by
+ * UID:GID. Where mknod is not allowed (a user namespace), an empty file
+ * with the host's /dev/NAME bound on it, read-only. */
+int rootfs_make_device(const char *dev, const char *name, char type,
+                       unsigned major_nr, unsigned minor_nr, mode_t mode,
+                       uid_t uid, gid_t gid);
+
+/* DEV/fd, stdin, stdout, stderr (links into /proc/self/fd) and ptmx (a
+ * link to pts/ptmx). */
+int rootfs_make_dev_links(const char *dev);
 
 /* pivot_root(".", ".") from inside ROOTFS, then detach the old root that
  * now sits on top of the new one, and chdir("/"). */

@@ -53,9 +53,27 @@ static void ensure_base(const char *base)
     }
 }
 
+static char base[4096];
+
+int state_set_base(const char *dir)
+{
+    struct stat st;
+
+    if (dir[0] != '/' || strlen(dir) > sizeof(base) - 128)
+        return error_msg("--root %s: want an absolute path", dir);
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return error_errno("--root: mkdir %s", dir);
+    if (lstat(dir, &st) < 0)
+        return error_errno("--root %s", dir);
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+        return error_msg("--root %s: not a directory of uid %d", dir,
+                         (int)geteuid());
+    snprintf(base, sizeof(base), "%s", dir);
+    return 0;
+}
+
 const char *state_base(void)
 {
-    static char base[4096];
     const char *runtime = getenv("XDG_RUNTIME_DIR");
 
     if (!base[0]) {

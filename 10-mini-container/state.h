@@ -14,6 +14,10 @@
  * $XDG_RUNTIME_DIR/ctlab, or without one /tmp/ctlab-UID, for a user. */
 const char *state_base(void);
 
+/* The base directory an OCI caller chose (the global --root DIR, as
+ * containerd gives it): made if missing, and it must be ours. */
+int state_set_base(const char *dir);
+
 /* A container name: 1-63 letters, digits, '_', '.' or '-', the first a
  * letter or digit (docker's rule). One line and -1 if not. */
 int state_check_name(const char *name);

@@ -31,17 +31,22 @@ int close_inherited_fds(void)
 
 int close_fds_except(int keep_a, int keep_b)
 {
+    return close_fds_from(3, keep_a, keep_b);
+}
+
+int close_fds_from(int lowest, int keep_a, int keep_b)
+{
     int keep[2] = {keep_a < keep_b ? keep_a : keep_b,
                    keep_a < keep_b ? keep_b : keep_a};
-    unsigned first = 3;
+    unsigned first = (unsigned)lowest;
 
-    trace("close_range(3, ~0U, 0)  <- every fd but 0-2%s",
-          keep[1] >= 3 ? " and the ones still needed" : "");
+    trace("close_range(%d, ~0U, 0)  <- every fd but 0-%d%s", lowest,
+          lowest - 1, keep[1] >= lowest ? " and the ones still needed" : "");
     /* close_range(2) takes a range: close around the (at most two) fds
      * to keep, lowest first. */
     for (int i = 0; i < 2; i++) {
         if (keep[i] < (int)first)
-            continue;
+            continue; /* below LOWEST: kept anyway */
         if (keep[i] > (int)first &&
             close_range(first, (unsigned)keep[i] - 1, 0) < 0)
             goto fallback;
@@ -52,7 +57,7 @@ int close_fds_except(int keep_a, int keep_b)
 fallback:
     if (errno != ENOSYS && errno != EINVAL)
         return error_errno("close_range");
-    for (int fd = 3; fd < 65536; fd++) /* before 5.9 */
+    for (int fd = lowest; fd < 65536; fd++) /* before 5.9 */
         if (fd != keep_a && fd != keep_b)
             close(fd);
     return 0;

@@ -17,4 +17,8 @@ int close_inherited_fds(void);
  * /proc/1/fd or pidfd_getfd(2) (runc's CVE-2024-21626). */
 int close_fds_except(int keep_a, int keep_b);
 
+/* The same from LOWEST up (an OCI runtime's --preserve-fds N keeps
+ * 3..3+N-1 for the container). */
+int close_fds_from(int lowest, int keep_a, int keep_b);
+
 #endif

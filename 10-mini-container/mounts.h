@@ -1,0 +1,41 @@
+/* 10-mini-container/mounts.h - the container's filesystem, made from its
+ * spec by the child before pivot_root: the root, every entry of the
+ * spec's mounts in order (the default /proc, /dev, /sys are entries like
+ * a volume), the device nodes, the masked and read-only paths.
+ *
+ * Every path in the container is opened with openat2(RESOLVE_IN_ROOT), so
+ * a symlink in the image resolves inside the root and a mount can never
+ * land on a host path; every mount goes through one traced helper, so the
+ * -v line is made from the very arguments of the call.
+ */
+#ifndef CTLAB_MOUNTS_H
+#define CTLAB_MOUNTS_H
+
+#include <stddef.h>
+
+#include "spec.h"
+
+/* The root, made a mount point: minictr's overlay (the image read-only
+ * under a writable layer in memory, in STATE_DIR) or the bundle's
+ * directory bound onto itself. Its path in ROOT. */
+int mounts_prepare_root(const struct ctr_spec *spec, const char *state_dir,
+                        char *root, size_t size);
+
+/* The spec's mounts, in order, and its device nodes, inside ROOT. */
+int mounts_make(const struct ctr_spec *spec, const char *root);
+
+/* Then its masked and read-only paths (after the sysctls are written). */
+int mounts_protect(const struct ctr_spec *spec, const char *root);
+
+/* Open PATH inside ROOT_FD as the container will see it (symlinks and
+ * ".." resolved as if ROOT_FD were "/"); CREATE: missing directories are
+ * made on the way, and the last component too (a directory when IS_DIR,
+ * else an empty file). An O_PATH fd; -1 reported; with CREATE 0, a
+ * missing path returns -1 with errno ENOENT and nothing reported. */
+int open_in_root(int root_fd, const char *path, int create, int is_dir);
+
+/* chdir to WORKDIR inside the current root, made if missing (docker's
+ * -w), resolved inside it. */
+int enter_workdir(const char *workdir);
+
+#endif
