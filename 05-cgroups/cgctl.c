@@ -7,11 +7,13 @@
  *     sudo ./cgctl -v run --memory 64m --cpus 0.5 --pids 20 -- sh
  *     sudo ./cgctl create web --memory 128m; sudo ./cgctl stat web
  *     sudo ./cgctl -v run --devices default -- sh
+ *     sudo ./cgctl run --cpuset-cpus 0 --cpu-shares 512 -- sh
  *
  * A cgroup groups processes so the kernel can count what they use and
  * limit it: memory (the OOM killer acts inside the group), CPU time (a
- * quota per period), the number of tasks (fork fails with EAGAIN), block
- * I/O, which device nodes may be opened. Children start in their parent's
+ * quota per period), the CPUs and memory nodes it may use, the number of
+ * tasks (fork fails with EAGAIN), block I/O, which device nodes may be
+ * opened. Children start in their parent's
  * cgroup, so putting one process in puts in everything it will ever start.
  *
  * This machine may be cgroup v2 (one tree), v1 (a tree per controller) or
@@ -54,7 +56,7 @@ static void print_controller(const struct cgroup_host *host, const char *name,
 {
     const char *v2_name = controller_name(c, 2);
 
-    if (host->v2_mount[0] && c < CG_CPUACCT) {
+    if (host->v2_mount[0] && (c < CG_CPUACCT || c == CG_CPUSET)) {
         /* v2_controllers is a blank-separated word list. */
         char words[sizeof(host->v2_controllers) + 2];
         char word[40];
@@ -91,6 +93,7 @@ static int show_info(void)
     print_controller(&host, "cpu", CG_CPU);
     print_controller(&host, "pids", CG_PIDS);
     print_controller(&host, "io", CG_IO);
+    print_controller(&host, "cpuset", CG_CPUSET);
     print_controller(&host, "devices", CG_DEVICES);
     if (strcmp(host.mode, "v2") != 0) {
         print_controller(&host, "cpuacct", CG_CPUACCT);
@@ -169,8 +172,8 @@ static int require_existing(const struct cgroup *cg)
 
 static void describe_backends(const struct cgroup *cg, char *buf, size_t size)
 {
-    static const enum controller shown[] = {CG_MEMORY, CG_CPU, CG_PIDS, CG_IO,
-                                            CG_DEVICES};
+    static const enum controller shown[] = {CG_MEMORY, CG_CPU,    CG_PIDS,
+                                            CG_IO,     CG_CPUSET, CG_DEVICES};
     size_t used = 0;
 
     buf[0] = '\0';
@@ -193,6 +196,12 @@ static void print_stat(FILE *out, const char *prefix, const char *key,
         fprintf(out, "%s%-20s %lld\n", prefix, key, value);
 }
 
+static void print_list(FILE *out, const char *prefix, const char *key,
+                       const char *list)
+{
+    fprintf(out, "%s%-20s %s\n", prefix, key, list[0] ? list : "-");
+}
+
 /* The same names whatever the version ("-": not reported here). */
 static int print_stats(FILE *out, const char *prefix, const struct cgroup *cg)
 {
@@ -206,17 +215,23 @@ static int print_stats(FILE *out, const char *prefix, const struct cgroup *cg)
     print_stat(out, prefix, "memory.current", s.memory_current);
     print_stat(out, prefix, "memory.peak", s.memory_peak);
     print_stat(out, prefix, "memory.max", s.memory_max);
+    print_stat(out, prefix, "memory.low", s.memory_low);
     print_stat(out, prefix, "memory.oom", s.oom);
     print_stat(out, prefix, "memory.oom_kill", s.oom_kill);
     print_stat(out, prefix, "cpu.usage_usec", s.cpu_usage_usec);
     print_stat(out, prefix, "cpu.nr_periods", s.cpu_nr_periods);
     print_stat(out, prefix, "cpu.nr_throttled", s.cpu_nr_throttled);
     print_stat(out, prefix, "cpu.throttled_usec", s.cpu_throttled_usec);
+    print_stat(out, prefix, "cpu.weight", s.cpu_weight);
+    print_stat(out, prefix, "cpu.shares", s.cpu_shares);
+    print_list(out, prefix, "cpuset.cpus", s.cpuset_cpus);
+    print_list(out, prefix, "cpuset.mems", s.cpuset_mems);
     print_stat(out, prefix, "pids.current", s.pids_current);
     print_stat(out, prefix, "pids.max", s.pids_max);
     print_stat(out, prefix, "pids.denied", s.pids_denied);
     print_stat(out, prefix, "io.read_bytes", s.io_read_bytes);
     print_stat(out, prefix, "io.write_bytes", s.io_write_bytes);
+    print_stat(out, prefix, "io.weight", s.io_weight);
     print_stat(out, prefix, "devices.bpf_programs", s.device_programs);
     return 0;
 }
@@ -305,15 +320,27 @@ static void usage(FILE *out)
             "  --memory SIZE           64m, 1g, 67108864 (swap off unless "
             "--memory-swap)\n"
             "  --memory-swap SIZE      memory + swap, as docker counts it\n"
+            "  --memory-reservation SIZE\n"
+            "                          kept when memory is short: v2 "
+            "memory.low, v1\n"
+            "                          memory.soft_limit_in_bytes\n"
             "  --cpus F                0.5 = half a CPU (quota per 100 ms "
             "period)\n"
             "  --cpu-max \"QUOTA PERIOD\"  in microseconds; QUOTA may be "
             "max\n"
             "  --cpu-weight W          1..10000 (v1: converted to "
             "cpu.shares)\n"
+            "  --cpu-shares N          2..262144 (v2: converted to "
+            "cpu.weight)\n"
+            "  --cpuset-cpus LIST      the CPUs it may run on: 0-2,5\n"
+            "  --cpuset-mems LIST      the memory nodes it may use: 0\n"
             "  --pids N                at most N tasks\n"
             "  --io-max \"DEV rbps=N wbps=N riops=N wiops=N\"  DEV: MAJ:MIN "
-            "or a path\n"
+            "or a path;\n"
+            "                          once per device, up to 8\n"
+            "  --io-weight N           10..1000, a share of the disks "
+            "(io.weight,\n"
+            "                          blkio.weight or BFQ's)\n"
             "  --device RULE           allow RULE: \"c 1:3 rwm\", \"b *:* m\", "
             "\"a\" (all);\n"
             "                          r read, w write, m mknod; * any "
@@ -341,11 +368,16 @@ static int parse_options(int argc, char **argv, int stop_at_command,
     static const struct option longopts[] = {
         {"memory", required_argument, NULL, 'm'},
         {"memory-swap", required_argument, NULL, 's'},
+        {"memory-reservation", required_argument, NULL, 'r'},
         {"cpus", required_argument, NULL, 'c'},
         {"cpu-max", required_argument, NULL, 'C'},
         {"cpu-weight", required_argument, NULL, 'w'},
+        {"cpu-shares", required_argument, NULL, 'S'},
+        {"cpuset-cpus", required_argument, NULL, 'u'},
+        {"cpuset-mems", required_argument, NULL, 'M'},
         {"pids", required_argument, NULL, 'p'},
         {"io-max", required_argument, NULL, 'i'},
+        {"io-weight", required_argument, NULL, 'W'},
         {"device", required_argument, NULL, 'd'},
         {"device-deny", required_argument, NULL, 'D'},
         {"devices", required_argument, NULL, 'E'},
@@ -365,11 +397,16 @@ static int parse_options(int argc, char **argv, int stop_at_command,
         switch (c) {
         case 'm':
         case 's':
+        case 'r':
         case 'c':
         case 'C':
         case 'w':
+        case 'S':
+        case 'u':
+        case 'M':
         case 'p':
         case 'i':
+        case 'W':
         case 'd':
         case 'D':
         case 'E':

@@ -20,10 +20,16 @@
  * file: the rules become a small BPF program, attached to the cgroup's
  * directory, that the kernel runs on every open and mknod of a node.
  *
+ * And one v1 controller has a trap: cpuset, which decides on which CPUs
+ * and memory nodes the processes run. A new v1 cpuset directory starts
+ * with no CPUs and no nodes at all, and a process cannot join it (ENOSPC)
+ * until both are written; so each directory made is given its parent's
+ * lists first. On v2 an empty list means "the parent's".
+ *
  * Read: cgroups(7), the kernel's Documentation/admin-guide/cgroup-v2.rst
- * (section "Device controller") and the cgroup-v1/ directory beside it
- * (devices.rst), clone3(2) (CLONE_INTO_CGROUP), cgroup_namespaces(7),
- * bpf(2).
+ * (sections "Device controller" and "Cpuset") and the cgroup-v1/
+ * directory beside it (devices.rst, cpusets.rst), clone3(2)
+ * (CLONE_INTO_CGROUP), cgroup_namespaces(7), bpf(2).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -63,7 +69,7 @@ static const struct {
     [CG_MEMORY] = {"memory", "memory"}, [CG_CPU] = {"cpu", "cpu"},
     [CG_PIDS] = {"pids", "pids"},       [CG_IO] = {"io", "blkio"},
     [CG_CPUACCT] = {NULL, "cpuacct"},   [CG_FREEZER] = {NULL, "freezer"},
-    [CG_DEVICES] = {NULL, "devices"},
+    [CG_DEVICES] = {NULL, "devices"},   [CG_CPUSET] = {"cpuset", "cpuset"},
 };
 
 /* Device rules as docker writes them for a container that is not
@@ -238,13 +244,15 @@ bad:
                      value);
 }
 
-/* "8:0 rbps=1048576 wiops=100", or a path for the device. */
+/* "8:0 rbps=1048576 wiops=100", or a path for the device: one device per
+ * --io-max, added to the list (io.max takes one line per device too). */
 static int parse_io_max(const char *value, struct cgroup_limits *limits)
 {
     char device[256], key[16];
     const char *rest = strchr(value, ' ');
     unsigned major_number, minor_number;
     unsigned long long number;
+    struct cgroup_io_max entry = {0};
     struct stat st;
     int used;
 
@@ -256,16 +264,23 @@ static int parse_io_max(const char *value, struct cgroup_limits *limits)
     device[rest - value] = '\0';
     if (sscanf(device, "%u:%u%n", &major_number, &minor_number, &used) == 2 &&
         device[used] == '\0') {
-        snprintf(limits->io_device, sizeof(limits->io_device), "%u:%u",
-                 major_number, minor_number);
+        snprintf(entry.device, sizeof(entry.device), "%u:%u", major_number,
+                 minor_number);
     } else if (stat(device, &st) == 0 && S_ISBLK(st.st_mode)) {
-        snprintf(limits->io_device, sizeof(limits->io_device), "%u:%u",
-                 major(st.st_rdev), minor(st.st_rdev));
+        snprintf(entry.device, sizeof(entry.device), "%u:%u", major(st.st_rdev),
+                 minor(st.st_rdev));
     } else {
         return error_msg("--io-max: '%s' is neither MAJ:MIN nor a block "
                          "device",
                          device);
     }
+    for (int i = 0; i < limits->io_max_count; i++)
+        if (strcmp(limits->io_max[i].device, entry.device) == 0)
+            return error_msg("--io-max: device %s given twice (one "
+                             "--io-max per device, with all its limits)",
+                             entry.device);
+    if (limits->io_max_count == CG_MAX_IO_DEVICES)
+        return error_msg("--io-max: at most %d devices", CG_MAX_IO_DEVICES);
     while (*rest == ' ') {
         rest++;
         if (sscanf(rest, "%15[a-z]=%llu%n", key, &number, &used) != 2 ||
@@ -273,20 +288,88 @@ static int parse_io_max(const char *value, struct cgroup_limits *limits)
             return error_msg("--io-max: bad limit '%s' (want KEY=N, N > 0)",
                              rest);
         if (strcmp(key, "rbps") == 0)
-            limits->io_rbps = number;
+            entry.rbps = number;
         else if (strcmp(key, "wbps") == 0)
-            limits->io_wbps = number;
+            entry.wbps = number;
         else if (strcmp(key, "riops") == 0)
-            limits->io_riops = number;
+            entry.riops = number;
         else if (strcmp(key, "wiops") == 0)
-            limits->io_wiops = number;
+            entry.wiops = number;
         else
             return error_msg("--io-max: unknown key '%s' (rbps, wbps, riops, "
                              "wiops)",
                              key);
         rest += used;
     }
+    limits->io_max[limits->io_max_count++] = entry;
     return 0;
+}
+
+/* The highest number in a kernel list like "0-3" or "0,2-5", plus one. */
+static unsigned count_from_list(const char *list)
+{
+    const char *last = list;
+
+    for (const char *p = list; *p; p++)
+        if (*p == '-' || *p == ',')
+            last = p + 1;
+    return (unsigned)strtoul(last, NULL, 10) + 1;
+}
+
+/* How many memory nodes there may be: /sys/devices/system/node/possible
+ * ("0", "0-3"). A kernel without NUMA has no such file, and node 0 only. */
+static unsigned count_memory_nodes(void)
+{
+    char list[256];
+
+    if (read_first_line("/sys/devices/system/node/possible", list,
+                        sizeof(list)) <= 0)
+        return 1;
+    return count_from_list(list);
+}
+
+/* "0-2,5": CPU or memory node numbers and ranges, as cpuset.cpus and
+ * cpuset.mems take them, each below COUNT (what this machine has). The
+ * kernel would refuse a bad list too, but only once the cgroup is made;
+ * here the user hears why before anything is. */
+static int parse_cpuset_list(const char *option, const char *value,
+                             unsigned count, const char *what, char *list,
+                             size_t size)
+{
+    const char *p = value;
+    unsigned long first, last;
+    char *end;
+
+    if (strlen(value) >= size)
+        return error_msg("%s: list too long (at most %zu bytes)", option,
+                         size - 1);
+    for (;;) {
+        if (!isdigit((unsigned char)*p))
+            goto bad;
+        errno = 0;
+        first = last = strtoul(p, &end, 10);
+        if (*end == '-') {
+            if (!isdigit((unsigned char)end[1]))
+                goto bad;
+            last = strtoul(end + 1, &end, 10);
+        }
+        if (last < first)
+            goto bad;
+        if (errno || last >= count)
+            return error_msg("%s %s: no such %s (this machine has %s%u)",
+                             option, value, what, count > 1 ? "0-" : "",
+                             count - 1);
+        if (*end == '\0')
+            break;
+        if (*end != ',')
+            goto bad;
+        p = end + 1;
+    }
+    snprintf(list, size, "%s", value);
+    return 0;
+bad:
+    return error_msg("%s '%s': want %s numbers and ranges, like 0-2,5", option,
+                     value, what);
 }
 
 /* One side of "1:3" or "136:*": a number up to MAX, or '*' (ANY).
@@ -451,11 +534,38 @@ int cgroup_limit_from_option(const char *option, const char *value,
             limits->memory_swap = bytes;
         return 0;
     }
+    if (strcmp(option, "--memory-reservation") == 0) {
+        if (parse_size(value, &bytes) < 0)
+            return error_msg("%s '%s': not a size, like 32m, 1g or 33554432",
+                             option, value);
+        if (bytes == 0)
+            return error_msg("%s %s: want a size above 0 (to reserve "
+                             "nothing, leave it out)",
+                             option, value);
+        limits->memory_reservation = bytes;
+        return 0;
+    }
     if (strcmp(option, "--cpus") == 0)
         return parse_cpus(value, limits);
     if (strcmp(option, "--cpu-max") == 0)
         return parse_cpu_max(value, limits);
-    if (strcmp(option, "--cpu-weight") == 0) {
+    if (strcmp(option, "--cpu-weight") == 0 ||
+        strcmp(option, "--cpu-shares") == 0) {
+        int shares = strcmp(option, "--cpu-shares") == 0;
+
+        /* Two spellings of one file (cpu.weight, v1 cpu.shares). */
+        if (shares ? limits->cpu_weight : limits->cpu_shares)
+            return error_msg("--cpu-shares and --cpu-weight set the same "
+                             "file (cpu.weight on v2, cpu.shares on v1): "
+                             "give one of them");
+        if (shares) {
+            if (parse_ulong(value, 262144, &number) < 0 || number < 2)
+                return error_msg("--cpu-shares '%s': want 2..262144 "
+                                 "(default 1024)",
+                                 value);
+            limits->cpu_shares = number;
+            return 0;
+        }
         if (parse_ulong(value, 10000, &number) < 0 || number < 1)
             return error_msg("--cpu-weight '%s': want 1..10000 (default "
                              "100)",
@@ -463,6 +573,14 @@ int cgroup_limit_from_option(const char *option, const char *value,
         limits->cpu_weight = number;
         return 0;
     }
+    if (strcmp(option, "--cpuset-cpus") == 0)
+        return parse_cpuset_list(option, value, (unsigned)get_nprocs_conf(),
+                                 "CPU", limits->cpuset_cpus,
+                                 sizeof(limits->cpuset_cpus));
+    if (strcmp(option, "--cpuset-mems") == 0)
+        return parse_cpuset_list(option, value, count_memory_nodes(),
+                                 "memory node", limits->cpuset_mems,
+                                 sizeof(limits->cpuset_mems));
     if (strcmp(option, "--pids") == 0) {
         if (parse_ulong(value, 4194304, &number) < 0 || number < 1)
             return error_msg("--pids '%s': want a number of tasks from 1 "
@@ -473,6 +591,12 @@ int cgroup_limit_from_option(const char *option, const char *value,
     }
     if (strcmp(option, "--io-max") == 0)
         return parse_io_max(value, limits);
+    if (strcmp(option, "--io-weight") == 0) {
+        if (parse_ulong(value, 1000, &number) < 0 || number < 10)
+            return error_msg("--io-weight '%s': want 10..1000", value);
+        limits->io_weight = (unsigned)number;
+        return 0;
+    }
     if (strcmp(option, "--device") == 0 ||
         strcmp(option, "--device-deny") == 0 ||
         strcmp(option, "--devices") == 0)
@@ -486,15 +610,18 @@ static int limits_need(const struct cgroup_limits *limits, enum controller c)
 {
     switch (c) {
     case CG_MEMORY:
-        return limits->memory || limits->memory_swap;
+        return limits->memory || limits->memory_swap ||
+               limits->memory_reservation;
     case CG_CPU:
-        return limits->has_cpu_max || limits->cpu_weight;
+        return limits->has_cpu_max || limits->cpu_weight || limits->cpu_shares;
     case CG_PIDS:
         return limits->pids != 0;
     case CG_IO:
-        return limits->io_device[0] != '\0';
+        return limits->io_max_count > 0 || limits->io_weight;
     case CG_DEVICES:
         return limits->device_count > 0;
+    case CG_CPUSET:
+        return limits->cpuset_cpus[0] || limits->cpuset_mems[0];
     default:
         return 0;
     }
@@ -687,6 +814,41 @@ static int make_directory(const char *path, int *created)
     return error_errno("mkdir %s", path);
 }
 
+/* v1 cpuset: DIR starts with empty cpuset.cpus and cpuset.mems, and no
+ * process can join it (ENOSPC) until both are written. Give it its
+ * parent's, where still empty (cgroup.clone_children in the parent would
+ * do the copy in the kernel, but that is a flag in a directory that may
+ * not be ours). */
+static int inherit_cpuset(const char *dir)
+{
+    static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+    char path[PATH_MAX + 32], parent[PATH_MAX], list[4096];
+    int told = 0;
+
+    snprintf(parent, sizeof(parent), "%s", dir);
+    *strrchr(parent, '/') = '\0';
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        if (read_first_line(path, list, sizeof(list)) < 0)
+            return error_errno("read %s", path);
+        if (list[0]) /* set already: a ctlab/ parent made before */
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", parent, files[i]);
+        if (read_first_line(path, list, sizeof(list)) < 0)
+            return error_errno("read %s", path);
+        if (!told++)
+            trace("%s: a new v1 cpuset, no CPUs and no memory nodes yet: "
+                  "its parent's",
+                  dir);
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        if (write_file(path, list) < 0)
+            return error_errno("cannot give %s its parent's CPUs and memory "
+                               "nodes: write %s \"%s\"",
+                               dir, path, list);
+    }
+    return 0;
+}
+
 /* rmdir the ctlab/ parent of DIR if it is empty; another ctlab cgroup
  * may still be in it (ENOTEMPTY, EBUSY): then leave it. */
 static void remove_parent_if_empty(const char *dir)
@@ -741,6 +903,17 @@ int cgroup_create(struct cgroup *cg)
             else
                 error_errno("mkdir %s", dirs[made]);
             goto undo;
+        }
+        /* 3. v1 cpuset: CPUs and memory nodes for ctlab/, then for the
+         *    new directory, before any process is to join. */
+        if (cg->version[CG_CPUSET] == 1 &&
+            strcmp(dirs[made], cg->dir[CG_CPUSET]) == 0) {
+            snprintf(parent, sizeof(parent), "%s", dirs[made]);
+            *strrchr(parent, '/') = '\0';
+            if (inherit_cpuset(parent) < 0 || inherit_cpuset(dirs[made]) < 0) {
+                made++; /* it was made: undo removes it */
+                goto undo;
+            }
         }
     }
     return 0;
@@ -840,6 +1013,14 @@ static unsigned long weight_to_shares(unsigned long weight)
     return 2 + ((weight - 1) * 262142) / 9999;
 }
 
+/* And back, for OCI's cpu.shares on v2: crun's formula, a straight line
+ * from 2..262144 onto 1..10000. The defaults do not meet: 1024 shares
+ * become a weight of 39, not 100. */
+static unsigned long shares_to_weight(unsigned long shares)
+{
+    return 1 + ((shares - 2) * 9999) / 262142;
+}
+
 static int set_cpu(const struct cgroup *cg, const struct cgroup_limits *limits)
 {
     char quota[32], period[32], value[80];
@@ -860,12 +1041,15 @@ static int set_cpu(const struct cgroup *cg, const struct cgroup_limits *limits)
             return -1;
         }
     }
-    if (limits->cpu_weight) {
+    if (limits->cpu_weight || limits->cpu_shares) {
+        unsigned long weight = limits->cpu_weight, shares = limits->cpu_shares;
+
         if (cg->version[CG_CPU] == 2)
-            snprintf(value, sizeof(value), "%lu", limits->cpu_weight);
+            snprintf(value, sizeof(value), "%lu",
+                     weight ? weight : shares_to_weight(shares));
         else
             snprintf(value, sizeof(value), "%lu",
-                     weight_to_shares(limits->cpu_weight));
+                     shares ? shares : weight_to_shares(weight));
         return set_file(cg, CG_CPU,
                         cg->version[CG_CPU] == 2 ? "cpu.weight" : "cpu.shares",
                         value);
@@ -873,9 +1057,42 @@ static int set_cpu(const struct cgroup *cg, const struct cgroup_limits *limits)
     return 0;
 }
 
-/* io.max "MAJ:MIN rbps=N wbps=N ..." on v2; one blkio.throttle file per
- * kind on v1, "MAJ:MIN N". */
-static int set_io(const struct cgroup *cg, const struct cgroup_limits *limits)
+/* A reservation: memory the processes keep when the host must reclaim.
+ * v2's memory.low protects that much from reclaim (best effort); v1's
+ * soft limit works the other way round: under pressure the kernel takes
+ * memory back first from groups above theirs. docker writes its
+ * --memory-reservation to one or the other. */
+static int set_memory_reservation(const struct cgroup *cg,
+                                  const struct cgroup_limits *limits)
+{
+    char value[32];
+
+    snprintf(value, sizeof(value), "%llu",
+             (unsigned long long)limits->memory_reservation);
+    return set_file(cg, CG_MEMORY,
+                    cg->version[CG_MEMORY] == 2 ? "memory.low"
+                                                : "memory.soft_limit_in_bytes",
+                    value);
+}
+
+/* cpuset.cpus and cpuset.mems: the same names and lists on v1 and v2. */
+static int set_cpuset(const struct cgroup *cg,
+                      const struct cgroup_limits *limits)
+{
+    if (limits->cpuset_cpus[0] &&
+        set_file(cg, CG_CPUSET, "cpuset.cpus", limits->cpuset_cpus) < 0)
+        return -1;
+    if (limits->cpuset_mems[0] &&
+        set_file(cg, CG_CPUSET, "cpuset.mems", limits->cpuset_mems) < 0)
+        return -1;
+    return 0;
+}
+
+/* One device's io.max "MAJ:MIN rbps=N wbps=N ..." on v2; one
+ * blkio.throttle file per kind on v1, "MAJ:MIN N". Each write adds or
+ * changes that device's line, and leaves the other devices' alone. */
+static int set_io_max(const struct cgroup *cg,
+                      const struct cgroup_io_max *device)
 {
     static const char *const v1_files[] = {
         "blkio.throttle.read_bps_device",
@@ -884,13 +1101,13 @@ static int set_io(const struct cgroup *cg, const struct cgroup_limits *limits)
         "blkio.throttle.write_iops_device",
     };
     static const char *const v2_keys[] = {"rbps", "wbps", "riops", "wiops"};
-    const unsigned long long values[] = {limits->io_rbps, limits->io_wbps,
-                                         limits->io_riops, limits->io_wiops};
+    const unsigned long long values[] = {device->rbps, device->wbps,
+                                         device->riops, device->wiops};
     char line[256];
     size_t used;
 
     if (cg->version[CG_IO] == 2) {
-        used = (size_t)snprintf(line, sizeof(line), "%s", limits->io_device);
+        used = (size_t)snprintf(line, sizeof(line), "%s", device->device);
         for (int i = 0; i < 4; i++)
             if (values[i])
                 used += (size_t)snprintf(line + used, sizeof(line) - used,
@@ -900,11 +1117,41 @@ static int set_io(const struct cgroup *cg, const struct cgroup_limits *limits)
     for (int i = 0; i < 4; i++) {
         if (!values[i])
             continue;
-        snprintf(line, sizeof(line), "%s %llu", limits->io_device, values[i]);
+        snprintf(line, sizeof(line), "%s %llu", device->device, values[i]);
         if (set_file(cg, CG_IO, v1_files[i], line) < 0)
             return -1;
     }
     return 0;
+}
+
+/* A proportional share of the disks, 10..1000. The weight is the I/O
+ * scheduler's or the cost model's, so its file comes and goes with them:
+ * v2 io.weight (the iocost controller), else BFQ's io.bfq.weight; v1
+ * blkio.weight (CFQ's, gone since Linux 5.0), else blkio.bfq.weight.
+ * Without either, say so: a weight silently dropped is a share the user
+ * asked for and did not get. */
+static int set_io_weight(const struct cgroup *cg,
+                         const struct cgroup_limits *limits)
+{
+    int v2 = cg->version[CG_IO] == 2;
+    const char *file = v2 ? "io.weight" : "blkio.weight";
+    const char *bfq_file = v2 ? "io.bfq.weight" : "blkio.bfq.weight";
+    char value[32];
+
+    /* v2's files take "default N" (and "MAJ:MIN N" per device). */
+    snprintf(value, sizeof(value), v2 ? "default %u" : "%u", limits->io_weight);
+    if (file_exists(cg, CG_IO, file))
+        return set_file(cg, CG_IO, file, value);
+    if (file_exists(cg, CG_IO, bfq_file)) {
+        trace("no %s/%s: BFQ's %s instead", cg->dir[CG_IO], file, bfq_file);
+        return set_file(cg, CG_IO, bfq_file, value);
+    }
+    errno = ENOENT;
+    return error_msg("cannot set %s on %s: %s/%s does not exist, nor %s (the "
+                     "weight belongs to %s or the BFQ I/O scheduler, and "
+                     "neither is in this kernel; try: modprobe bfq)",
+                     file, cg->name, cg->dir[CG_IO], file, bfq_file,
+                     v2 ? "the iocost controller" : "CFQ (gone since 5.0)");
 }
 
 /* --- devices --------------------------------------------------------------
@@ -1274,16 +1521,29 @@ int cgroup_set_limits(const struct cgroup *cg,
 {
     char value[32];
 
+    if (limits->memory_reservation && limits->memory &&
+        limits->memory_reservation > limits->memory)
+        return error_msg("--memory-reservation is what stays when memory is "
+                         "short: it must not exceed --memory");
     if ((limits->memory || limits->memory_swap) && set_memory(cg, limits) < 0)
         return -1;
-    if ((limits->has_cpu_max || limits->cpu_weight) && set_cpu(cg, limits) < 0)
+    if (limits->memory_reservation && set_memory_reservation(cg, limits) < 0)
+        return -1;
+    if ((limits->has_cpu_max || limits->cpu_weight || limits->cpu_shares) &&
+        set_cpu(cg, limits) < 0)
+        return -1;
+    if ((limits->cpuset_cpus[0] || limits->cpuset_mems[0]) &&
+        set_cpuset(cg, limits) < 0)
         return -1;
     if (limits->pids) {
         snprintf(value, sizeof(value), "%lu", limits->pids);
         if (set_file(cg, CG_PIDS, "pids.max", value) < 0)
             return -1;
     }
-    if (limits->io_device[0] && set_io(cg, limits) < 0)
+    for (int i = 0; i < limits->io_max_count; i++)
+        if (set_io_max(cg, &limits->io_max[i]) < 0)
+            return -1;
+    if (limits->io_weight && set_io_weight(cg, limits) < 0)
         return -1;
     if (limits->device_count) {
         if (cg->version[CG_DEVICES] == 1)
@@ -1428,15 +1688,15 @@ static int for_each_process(const char *dir, void (*on_pid)(pid_t))
 void cgroup_plan_only_needed(struct cgroup *cg,
                              const struct cgroup_limits *limits)
 {
-    int kept = 0;
+    int kept = 0, any_needed = 0;
 
+    for (int c = 0; c < CG_COUNT; c++)
+        any_needed |= limits_need(limits, (enum controller)c);
     for (int c = 0; c < CG_COUNT; c++) {
         if (cg->version[c] != 1)
             continue;
         if (limits_need(limits, (enum controller)c) ||
-            (c == CG_PIDS && !kept && !limits_need(limits, CG_MEMORY) &&
-             !limits_need(limits, CG_CPU) && !limits_need(limits, CG_IO) &&
-             !limits_need(limits, CG_DEVICES))) {
+            (c == CG_PIDS && !kept && !any_needed)) {
             kept++;
             continue;
         }
@@ -1508,6 +1768,38 @@ static long long read_key(const struct cgroup *cg, enum controller c,
     return value;
 }
 
+/* The first line of FILE of controller C into BUF; "" when missing. */
+static void read_text(const struct cgroup *cg, enum controller c,
+                      const char *file, char *buf, size_t size)
+{
+    char path[PATH_MAX + 64];
+
+    buf[0] = '\0';
+    if (!cg->version[c])
+        return;
+    snprintf(path, sizeof(path), "%s/%s", cg->dir[c], file);
+    if (read_first_line(path, buf, size) < 0)
+        buf[0] = '\0';
+}
+
+/* The I/O weight from whichever file set_io_weight() wrote: v2's are
+ * "default N" (then a line per device), v1's a number. */
+static long long read_io_weight(const struct cgroup *cg)
+{
+    int v2 = cg->version[CG_IO] == 2;
+    const char *files[] = {v2 ? "io.weight" : "blkio.weight",
+                           v2 ? "io.bfq.weight" : "blkio.bfq.weight"};
+    char text[64];
+    long long weight;
+
+    for (int i = 0; i < 2; i++) {
+        read_text(cg, CG_IO, files[i], text, sizeof(text));
+        if (sscanf(text, v2 ? "default %lld" : "%lld", &weight) == 1)
+            return weight;
+    }
+    return -1;
+}
+
 /* Sum "KEY=N" over the devices of v2 io.stat, or "MAJ:MIN KEY N" over
  * v1's blkio.throttle.io_service_bytes. */
 static long long sum_io(const struct cgroup *cg, const char *key)
@@ -1574,6 +1866,7 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
         s->memory_current = read_number(cg, CG_MEMORY, "memory.current");
         s->memory_peak = read_number(cg, CG_MEMORY, "memory.peak");
         s->memory_max = read_number(cg, CG_MEMORY, "memory.max");
+        s->memory_low = read_number(cg, CG_MEMORY, "memory.low");
         s->oom = read_key(cg, CG_MEMORY, "memory.events", "oom");
         s->oom_kill = read_key(cg, CG_MEMORY, "memory.events", "oom_kill");
     } else {
@@ -1583,6 +1876,10 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
         s->memory_max = read_number(cg, CG_MEMORY, "memory.limit_in_bytes");
         if (s->memory_max >= (1LL << 62)) /* v1 spells "no limit" so */
             s->memory_max = UNLIMITED;
+        s->memory_low =
+            read_number(cg, CG_MEMORY, "memory.soft_limit_in_bytes");
+        if (s->memory_low >= (1LL << 62))
+            s->memory_low = UNLIMITED;
         s->oom = -1; /* v1 counts no OOM events, only kills */
         s->oom_kill = read_key(cg, CG_MEMORY, "memory.oom_control", "oom_kill");
     }
@@ -1609,11 +1906,28 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
         s->cpu_throttled_usec = value < 0 ? -1 : value / 1000;
     }
 
+    /* Each version's own file, not converted: -1 on the other one. */
+    s->cpu_weight =
+        cg->version[CG_CPU] == 2 ? read_number(cg, CG_CPU, "cpu.weight") : -1;
+    s->cpu_shares =
+        cg->version[CG_CPU] == 1 ? read_number(cg, CG_CPU, "cpu.shares") : -1;
+    /* What the processes may use: v2's cpuset.cpus may be empty (the
+     * parent's), its effective list never is. */
+    read_text(cg, CG_CPUSET,
+              cg->version[CG_CPUSET] == 2 ? "cpuset.cpus.effective"
+                                          : "cpuset.effective_cpus",
+              s->cpuset_cpus, sizeof(s->cpuset_cpus));
+    read_text(cg, CG_CPUSET,
+              cg->version[CG_CPUSET] == 2 ? "cpuset.mems.effective"
+                                          : "cpuset.effective_mems",
+              s->cpuset_mems, sizeof(s->cpuset_mems));
+
     s->pids_current = read_number(cg, CG_PIDS, "pids.current");
     s->pids_max = read_number(cg, CG_PIDS, "pids.max");
     s->pids_denied = read_key(cg, CG_PIDS, "pids.events", "max");
     s->io_read_bytes = sum_io(cg, "Read");
     s->io_write_bytes = sum_io(cg, "Write");
+    s->io_weight = read_io_weight(cg);
     s->device_programs = count_device_programs(cg);
     return 0;
 }

@@ -86,7 +86,7 @@ struct cgroup_limits {
                                   * memory.soft_limit_in_bytes */
     unsigned io_weight;          /* 10..1000 (v2 io.weight, v1 blkio.weight) */
     struct cgroup_io_max {
-        char device[32]; /* "MAJ:MIN" */
+        char device[32];                             /* "MAJ:MIN" */
         unsigned long long rbps, wbps, riops, wiops; /* 0: none */
     } io_max[CG_MAX_IO_DEVICES];
     int io_max_count;
@@ -111,6 +111,12 @@ struct cgroup_stats {
     long long pids_current, pids_max, pids_denied;
     long long io_read_bytes, io_write_bytes;
     long long device_programs; /* v2: BPF device programs on the directory */
+    /* The limits that have no usage beside them, read back: v2 memory.low
+     * or v1's soft limit; cpu.weight (v2) and cpu.shares (v1), each -1 on
+     * the other version; the I/O weight; the CPUs and memory nodes the
+     * processes may use (the effective lists; "" when not reported). */
+    long long memory_low, cpu_weight, cpu_shares, io_weight;
+    char cpuset_cpus[128], cpuset_mems[128];
 };
 
 /* Read the mount table: which hierarchies exist, and where. */
@@ -124,7 +130,8 @@ const char *controller_name(enum controller c, int version);
 int cgroup_check_name(const char *name);
 
 /* Parse one limit option of cgctl or minictr ("--memory", "64m") into
- * LIMITS. Prints one clear line and returns -1 on bad input. The device
+ * LIMITS. Prints one clear line and returns -1 on bad input. "--io-max"
+ * may come once per device, up to CG_MAX_IO_DEVICES. The device
  * options: "--device RULE" (allow), "--device-deny RULE", "--devices
  * default" (docker's set; before any other). A device list always starts
  * from "deny all" (added here when the first rule is not it), so --device

@@ -4,7 +4,9 @@
 # kill happens, fork fails with EAGAIN, the CPU is throttled. The tests run
 # on whichever backend this host gives each controller (v1 on a hybrid
 # host, v2 on a pure v2 one); tests/06 of the VM harness runs them on v2.
-# Only cgroups named ctlab* under a ctlab/ directory are ever touched.
+# Only cgroups under a ctlab/ directory, and the ctlab-* directories a
+# test makes itself ($TEST_CGROUPS), are ever touched: a ctlab-* cgroup
+# of anyone else's stays as it is.
 
 bats_require_minimum_version 1.5.0
 
@@ -12,12 +14,15 @@ setup() {
     load test_helper/common
     requires cgroup
     before_cgroups=$(host_cgroups)
+    TEST_CGROUPS=()
+    LOOP_DEVICES=()
 }
 
 teardown() {
     remove_ctlab_cgroups
-    # A loop device a devices test attached (before its file goes).
-    if [ -n "${LOOP_DEVICE:-}" ]; then losetup -d "$LOOP_DEVICE" || true; fi
+    # The loop devices a test attached (before their files go).
+    local loop
+    for loop in "${LOOP_DEVICES[@]}"; do losetup -d "$loop" || true; done
     cleanup_test
     # Nobody else's cgroup was created, removed or left behind.
     assert_equal "$(host_cgroups)" "$before_cgroups"
@@ -69,15 +74,27 @@ host_cgroups() {
         grep -v -e '/ctlab$' -e '/ctlab/' -e '/ctlab-' | sort
 }
 
-# Kill what is in any ctlab/ cgroup and remove them, deepest first.
+# The cgroups a test may have made, deepest first: those below ctlab/ in
+# every hierarchy, the ctlab/ parents, and the directories a test made
+# itself for --parent (each added to TEST_CGROUPS before its mkdir).
+test_cgroup_dirs() {
+    local top
+    ctlab_cgroup_dirs
+    ctlab_cgroup_parents
+    for top in "${TEST_CGROUPS[@]}"; do
+        [ ! -d "$top" ] || find "$top" -depth -type d 2>/dev/null
+    done
+}
+
+# Kill what is in them and remove them, deepest first.
 remove_ctlab_cgroups() {
     local dir pid
-    for dir in $(find /sys/fs/cgroup -depth -type d -path '*/ctlab*' 2>/dev/null); do
+    for dir in $(test_cgroup_dirs); do
         for pid in $(cat "$dir/cgroup.procs" 2>/dev/null); do
             kill -KILL "$pid" 2>/dev/null || true
         done
     done
-    for dir in $(find /sys/fs/cgroup -depth -type d -path '*/ctlab*' 2>/dev/null); do
+    for dir in $(test_cgroup_dirs); do
         wait_until 5 rmdir_done "$dir" || true
     done
 }
@@ -86,8 +103,9 @@ rmdir_done() {
     rmdir "$1" 2>/dev/null || [ ! -d "$1" ]
 }
 
+# Nothing below ctlab/, and no ctlab/ parent, in any hierarchy.
 no_ctlab_cgroups() {
-    [ -z "$(find /sys/fs/cgroup -type d -path '*/ctlab*' 2>/dev/null)" ]
+    [ -z "$(ctlab_cgroup_dirs)$(ctlab_cgroup_parents)" ]
 }
 
 # The value of a stat line of `cgctl stat NAME [--parent P]`.
@@ -101,6 +119,35 @@ stat_of() {
 make_node_dir() {
     NODES=$(mktemp -d /tmp/ctlab-dev.XXXXXX)
     CTLAB_TEMP_DIRS+=("$NODES")
+}
+
+# attach_loop_device FILE: a loop device over FILE (made 1 MiB long) in
+# $LOOP_DEVICE, its numbers in $LOOP_MAJMIN ("7:0"); teardown detaches
+# it. Skips the test where no loop device can be attached.
+attach_loop_device() {
+    truncate -s 1M "$1"
+    LOOP_DEVICE=$(losetup -f --show "$1" 2>/dev/null) ||
+        skip "losetup cannot attach a loop device here"
+    LOOP_DEVICES+=("$LOOP_DEVICE")
+    LOOP_MAJMIN="$((16#$(stat -c %t "$LOOP_DEVICE"))):$((16#$(stat -c %T "$LOOP_DEVICE")))"
+}
+
+# The I/O weight file cgctl writes for cgroup $1, or nothing: v2
+# io.weight (iocost) or io.bfq.weight; v1 blkio.weight (CFQ) or
+# blkio.bfq.weight.
+io_weight_file() {
+    local dir file files
+    if [ "$(version_of io)" = 2 ]; then
+        dir="$(v2_mount)/ctlab/$1" files="io.weight io.bfq.weight"
+    else
+        dir="$(v1_mount blkio)/ctlab/$1" files="blkio.weight blkio.bfq.weight"
+    fi
+    for file in $files; do
+        if [ -f "$dir/$file" ]; then
+            echo "$dir/$file"
+            return
+        fi
+    done
 }
 
 # docker's default device rules, as v1's devices.list shows them.
@@ -193,6 +240,131 @@ c 5:2 rwm'
         assert_equal "$(kread ctlab-a io x blkio.throttle.write_iops_device)" "$majmin 100"
     fi
     run -0 cgctl set ctlab-a --io-max "$majmin wbps=2097152"
+}
+
+@test "io-max: two devices (loop devices), each with its own line in the same file" {
+    make_node_dir
+    attach_loop_device "$NODES/a.img"
+    a=$LOOP_MAJMIN
+    attach_loop_device "$NODES/b.img"
+    b=$LOOP_MAJMIN b_path=$LOOP_DEVICE
+    run -0 --separate-stderr cgctl -v create ctlab-a --io-max "$a rbps=1048576" --io-max "$b_path rbps=2097152 wiops=50"
+    lines=("${stderr_lines[@]}")
+    if [ "$(version_of io)" = 2 ]; then
+        assert_line "[cgctl] write $(kfile ctlab-a io io.max x) \"$a rbps=1048576\""
+        assert_line "[cgctl] write $(kfile ctlab-a io io.max x) \"$b rbps=2097152 wiops=50\""
+        run -0 cat "$(kfile ctlab-a io io.max x)"
+        assert_equal "${#lines[@]}" 2
+        assert_line "$a rbps=1048576 wbps=max riops=max wiops=max"
+        assert_line "$b rbps=2097152 wbps=max riops=max wiops=50"
+    else
+        assert_line "[cgctl] write $(kfile ctlab-a io x blkio.throttle.read_bps_device) \"$a 1048576\""
+        assert_line "[cgctl] write $(kfile ctlab-a io x blkio.throttle.read_bps_device) \"$b 2097152\""
+        run -0 sort "$(kfile ctlab-a io x blkio.throttle.read_bps_device)"
+        assert_output "$(printf '%s 1048576\n%s 2097152\n' "$a" "$b" | sort)"
+        assert_equal "$(kread ctlab-a io x blkio.throttle.write_iops_device)" "$b 50"
+        assert_equal "$(kread ctlab-a io x blkio.throttle.write_bps_device)" ""
+    fi
+}
+
+@test "cpu-shares: v1 cpu.shares as given; v2 cpu.weight by crun's formula, 2..262144 onto 1..10000" {
+    run -0 --separate-stderr cgctl -v create ctlab-a --cpu-shares 512
+    lines=("${stderr_lines[@]}")
+    if [ "$(version_of cpu)" = 2 ]; then
+        assert_line "[cgctl] write $(kfile ctlab-a cpu cpu.weight x) \"20\""
+    else
+        assert_line "[cgctl] write $(kfile ctlab-a cpu x cpu.shares) \"512\""
+    fi
+    # 1 + ((shares - 2) * 9999) / 262142: docker's default 1024 is 39.
+    while read -r shares weight; do
+        run -0 cgctl set ctlab-a --cpu-shares "$shares"
+        if [ "$(version_of cpu)" = 2 ]; then
+            assert_equal "$(kread ctlab-a cpu cpu.weight x)" "$weight"
+            assert_equal "$(stat_of ctlab-a cpu.weight)" "$weight"
+        else
+            assert_equal "$(kread ctlab-a cpu x cpu.shares)" "$shares"
+            assert_equal "$(stat_of ctlab-a cpu.shares)" "$shares"
+        fi
+    done <<'EOF'
+2 1
+512 20
+1024 39
+262144 10000
+EOF
+}
+
+@test "memory-reservation: read back as v2 memory.low or v1 memory.soft_limit_in_bytes" {
+    run -0 --separate-stderr cgctl -v create ctlab-a --memory 64m --memory-reservation 32m
+    lines=("${stderr_lines[@]}")
+    assert_line "[cgctl] write $(kfile ctlab-a memory memory.low memory.soft_limit_in_bytes) \"33554432\""
+    assert_equal "$(kread ctlab-a memory memory.low memory.soft_limit_in_bytes)" 33554432
+    assert_equal "$(stat_of ctlab-a memory.low)" 33554432
+    run -0 cgctl set ctlab-a --memory-reservation 16MiB
+    assert_equal "$(kread ctlab-a memory memory.low memory.soft_limit_in_bytes)" 16777216
+}
+
+@test "io-weight: read back from io.weight or blkio.weight, or BFQ's file where that is missing" {
+    run -0 cgctl create ctlab-a
+    file=$(io_weight_file ctlab-a)
+    [ -n "$file" ] || skip "no I/O weight file in this kernel (the next test checks the error)"
+    run -0 --separate-stderr cgctl -v set ctlab-a --io-weight 300
+    lines=("${stderr_lines[@]}")
+    if [ "$(version_of io)" = 2 ]; then
+        assert_line "[cgctl] write $file \"default 300\""
+        assert_equal "$(head -1 "$file")" "default 300"
+    else
+        assert_line "[cgctl] write $file \"300\""
+        assert_equal "$(cat "$file")" 300
+    fi
+    assert_equal "$(stat_of ctlab-a io.weight)" 300
+}
+
+@test "io-weight where the kernel has no weight file: one clear line naming the file, nothing left" {
+    run -0 cgctl create ctlab-a
+    file=$(io_weight_file ctlab-a)
+    [ -z "$file" ] || skip "this kernel has $(basename "$file"): the weight is set, not refused"
+    run -1 cgctl create ctlab-w --io-weight 300
+    assert_equal "${#lines[@]}" 1
+    assert_output --regexp "^cgctl: cannot set (io|blkio)\.weight on ctlab-w: /.*/ctlab/ctlab-w/(io|blkio)\.weight does not exist, nor (io|blkio)\.bfq\.weight \(the weight belongs to .* or the BFQ I/O scheduler, and neither is in this kernel; try: modprobe bfq\)$"
+    run -0 cgctl delete ctlab-a
+    no_ctlab_cgroups
+}
+
+@test "cpuset: cpus and mems read back; on v1 ctlab/ and the new directory got their parent's lists first" {
+    requires cpuset
+    run -0 --separate-stderr cgctl -v create ctlab-a --cpuset-cpus 0 --cpuset-mems 0
+    lines=("${stderr_lines[@]}")
+    assert_line "[cgctl] write $(kfile ctlab-a cpuset cpuset.cpus cpuset.cpus) \"0\""
+    assert_line "[cgctl] write $(kfile ctlab-a cpuset cpuset.mems cpuset.mems) \"0\""
+    assert_equal "$(kread ctlab-a cpuset cpuset.cpus cpuset.cpus)" 0
+    assert_equal "$(kread ctlab-a cpuset cpuset.mems cpuset.mems)" 0
+    assert_equal "$(stat_of ctlab-a cpuset.cpus)" 0
+    assert_equal "$(stat_of ctlab-a cpuset.mems)" 0
+    if [ "$(version_of cpuset)" = 1 ]; then
+        # A new v1 cpuset has no CPUs and no nodes: each directory made
+        # was given its parent's, the host's root's for ctlab/.
+        root=$(v1_mount cpuset)
+        for file in cpuset.cpus cpuset.mems; do
+            assert_line "[cgctl] write $root/ctlab/$file \"$(cat "$root/$file")\""
+            assert_line "[cgctl] write $root/ctlab/ctlab-a/$file \"$(cat "$root/$file")\""
+            assert_equal "$(cat "$root/ctlab/$file")" "$(cat "$root/$file")"
+        done
+    fi
+    # A cgroup without a cpuset limit can be joined all the same.
+    run -0 cgctl run --name ctlab-b -- true
+}
+
+@test "cpuset: a process run under --cpuset-cpus 0 may run on CPU 0 only" {
+    requires cpuset
+    host=$(grep Cpus_allowed_list /proc/self/status)
+    [ "$host" != "$(printf 'Cpus_allowed_list:\t0')" ] ||
+        skip "this process may use CPU 0 only: --cpuset-cpus 0 would change nothing"
+    run -0 cgctl run --cpuset-cpus 0 -- grep Cpus_allowed_list /proc/self/status
+    assert_output "$(printf 'Cpus_allowed_list:\t0')"
+    # The control: without it, the CPUs this process has.
+    run -0 cgctl run -- grep Cpus_allowed_list /proc/self/status
+    assert_output "$host"
+    no_ctlab_cgroups
 }
 
 # --- the limits, triggered --------------------------------------------------------
@@ -328,6 +500,7 @@ c 5:2 rwm'
 @test "v2: the no-internal-process rule is named when a --parent holds processes" {
     requires cgroup2
     v2=$(v2_mount)
+    TEST_CGROUPS+=("$v2/ctlab-busy")
     mkdir "$v2/ctlab-busy"
     start_background "$BATS_TEST_TMPDIR/out" "$PROBE" sleep 30
     echo "$BG_PID" >"$v2/ctlab-busy/cgroup.procs"
@@ -365,6 +538,7 @@ b 7:* rm"
     # A --parent on cgroup2 puts the rules on v2 even on a hybrid host
     # (the kernel runs a process's cgroup2 device programs there too).
     parent="$(v2_mount)/ctlab-bpf"
+    TEST_CGROUPS+=("$parent")
     mkdir "$parent"
     run -0 --separate-stderr cgctl -v create ctlab-b2 --parent "$parent" --devices default
     lines=("${stderr_lines[@]}")
@@ -417,9 +591,7 @@ EPERM"
 @test "devices: a node for a host disk (a loop device) is refused with the rules; without them its data is read" {
     make_node_dir
     printf 'ctlab-secret-on-the-host' >"$NODES/disk.img"
-    truncate -s 1M "$NODES/disk.img"
-    LOOP_DEVICE=$(losetup -f --show "$NODES/disk.img" 2>/dev/null) ||
-        skip "losetup cannot attach a loop device here"
+    attach_loop_device "$NODES/disk.img"
     major=$((16#$(stat -c %t "$LOOP_DEVICE")))
     minor=$((16#$(stat -c %T "$LOOP_DEVICE")))
     run -0 cgctl run --devices default -- mknod "$NODES/disk" b "$major" "$minor"
@@ -479,15 +651,55 @@ EPERM"
 --device-deny|b 8:-1 r|device rule 'b 8:-1 r': want "TYPE MAJOR:MINOR ACCESS" like "c 1:3 rwm" or "b *:* m" (TYPE c or b), or "a" for all devices
 --device|a 1:3 rwm|device rule 'a 1:3 rwm': type 'a' is not c (char), b (block), or a alone (all devices)
 --devices|all|--devices 'all': the only set is "default" (docker's)
+--cpu-shares|1|--cpu-shares '1': want 2..262144 (default 1024)
+--cpu-shares|262145|--cpu-shares '262145': want 2..262144 (default 1024)
+--cpu-shares|half|--cpu-shares 'half': want 2..262144 (default 1024)
+--cpuset-cpus|x|--cpuset-cpus 'x': want CPU numbers and ranges, like 0-2,5
+--cpuset-cpus|0-|--cpuset-cpus '0-': want CPU numbers and ranges, like 0-2,5
+--cpuset-cpus|1-0|--cpuset-cpus '1-0': want CPU numbers and ranges, like 0-2,5
+--cpuset-cpus|0,|--cpuset-cpus '0,': want CPU numbers and ranges, like 0-2,5
+--cpuset-cpus|-1|--cpuset-cpus '-1': want CPU numbers and ranges, like 0-2,5
+--cpuset-mems|node0|--cpuset-mems 'node0': want memory node numbers and ranges, like 0-2,5
+--memory-reservation|10xb|--memory-reservation '10xb': not a size, like 32m, 1g or 33554432
+--memory-reservation|0|--memory-reservation 0: want a size above 0 (to reserve nothing, leave it out)
+--io-weight|9|--io-weight '9': want 10..1000
+--io-weight|1001|--io-weight '1001': want 10..1000
+--io-weight|heavy|--io-weight 'heavy': want 10..1000
 EOF
     run -2 cgctl create ctlab-b --device 'c 1:3 rwm' --devices default
     assert_output "cgctl: --devices default: give it before any --device or --device-deny (it starts from \"deny all\")"
     local many=()
-    for minor in $(seq 32); do many+=(--device "c 1:$minor r"); done
+    for minor in $(seq 64); do many+=(--device "c 1:$minor r"); done
     run -2 cgctl create ctlab-b "${many[@]}"
-    assert_output "cgctl: too many device rules (at most 32, \"deny all\" included)"
+    assert_output "cgctl: too many device rules (at most 64, \"deny all\" included)"
     run -2 cgctl create ctlab-b --cpus 100000
     assert_output --regexp "^cgctl: --cpus 100000: this machine has [0-9]+ CPUs$"
+    no_ctlab_cgroups
+}
+
+@test "bad new limits: one clear line each, nothing made or left" {
+    # Numbers the machine does not have.
+    run -2 cgctl create ctlab-b --cpuset-cpus 0,4096
+    assert_output --regexp "^cgctl: --cpuset-cpus 0,4096: no such CPU \(this machine has (0-)?[0-9]+\)$"
+    run -2 cgctl create ctlab-b --cpuset-mems 4096
+    assert_output --regexp "^cgctl: --cpuset-mems 4096: no such memory node \(this machine has (0-)?[0-9]+\)$"
+    # Two spellings of one file, in either order.
+    run -2 cgctl create ctlab-b --cpu-shares 512 --cpu-weight 100
+    assert_output "cgctl: --cpu-shares and --cpu-weight set the same file (cpu.weight on v2, cpu.shares on v1): give one of them"
+    run -2 cgctl create ctlab-b --cpu-weight 100 --cpu-shares 512
+    assert_output "cgctl: --cpu-shares and --cpu-weight set the same file (cpu.weight on v2, cpu.shares on v1): give one of them"
+    # One --io-max per device, at most eight.
+    run -2 cgctl create ctlab-b --io-max "7:0 rbps=1" --io-max "7:0 wbps=1"
+    assert_output "cgctl: --io-max: device 7:0 given twice (one --io-max per device, with all its limits)"
+    local many=()
+    for minor in $(seq 9); do many+=(--io-max "7:$minor rbps=1048576"); done
+    run -2 cgctl create ctlab-b "${many[@]}"
+    assert_output "cgctl: --io-max: at most 8 devices"
+    no_ctlab_cgroups
+    # A reservation above the limit is found once the cgroup is made:
+    # exit 1, and the cgroup made for it is gone.
+    run -1 cgctl create ctlab-b --memory 32m --memory-reservation 64m
+    assert_output "cgctl: --memory-reservation is what stays when memory is short: it must not exceed --memory"
     no_ctlab_cgroups
 }
 
@@ -527,6 +739,7 @@ EOF
     v2=$(v2_mount)
     # A delegated-looking parent that hands no controller down: its
     # subtree_control is empty, so its child has none.
+    TEST_CGROUPS+=("$v2/ctlab-deleg")
     mkdir "$v2/ctlab-deleg" "$v2/ctlab-deleg/leaf"
     run -1 cgctl create ctlab-u --parent "$v2/ctlab-deleg/leaf" --memory 64m
     assert_output "cgctl: controller \"memory\" is not available in $v2/ctlab-deleg/leaf/cgroup.controllers (it lists: nothing); on a v2 host enable it in the parent's cgroup.subtree_control, on a hybrid host it may be bound to a v1 hierarchy (see: make doctor)"

@@ -55,6 +55,11 @@ requires() {
         cgroup2fs)
             grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 filesystem is mounted"
             ;;
+        cpuset)
+            requires root
+            tried cpuset try_cpuset ||
+                skip "no cpuset controller: not in cgroup2's cgroup.controllers, no v1 cpuset hierarchy"
+            ;;
         overlay)
             requires root
             tried overlay try_overlay || skip "overlayfs cannot be mounted here"
@@ -106,6 +111,16 @@ try_cgroup2() {
     for controller in cpu memory pids; do
         grep -qw "$controller" "$mnt/cgroup.controllers" || return 1
     done
+}
+
+# The cpuset controller where cgctl would take it: offered by the cgroup2
+# root, or a v1 hierarchy in which a ctlab cgroup can be made.
+try_cpuset() {
+    local mnt
+    mnt=$(awk '$0 ~ / - cgroup2 / {print $5; exit}' /proc/self/mountinfo)
+    [ -n "$mnt" ] && grep -qw cpuset "$mnt/cgroup.controllers" && return 0
+    mnt=$(awk '$0 ~ / - cgroup cgroup [^ ]*[,]cpuset([, ]|$)/ {print $5; exit}' /proc/self/mountinfo)
+    [ -n "$mnt" ] && mkdir "$mnt/ctlab-requires.$$" && rmdir "$mnt/ctlab-requires.$$"
 }
 
 # Mount an overlay on a tmpfs in a throwaway mount namespace.
