@@ -129,6 +129,13 @@ static int make_filesystem(struct container *c)
     char root[PATH_MAX + 16], gate[PATH_MAX + 16];
 
     step_begin(STEP_ROOT);
+    /* The gate, while the state directory is in sight (the overlay's
+     * writable layer is mounted over it next): an O_PATH fd, opened for
+     * writing through /proc/self/fd at the gate. */
+    snprintf(gate, sizeof(gate), "%s/" GATE_FIFO, c->state_dir);
+    c->gate_fd = open(gate, O_PATH | O_CLOEXEC);
+    if (c->gate_fd < 0)
+        return error_errno("open %s", gate);
     /* A cgroup namespace now, not at clone: on v1 the child joined its
      * cgroups only after the clone, and the namespace's root is the
      * cgroup it is in when it is made. */
@@ -158,12 +165,6 @@ static int make_filesystem(struct container *c)
         if (setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
             return error_errno("setdomainname");
     }
-    /* The gate, while the state directory is in sight: an O_PATH fd,
-     * opened for writing through /proc/self/fd at the gate. */
-    snprintf(gate, sizeof(gate), "%s/" GATE_FIFO, c->state_dir);
-    c->gate_fd = open(gate, O_PATH | O_CLOEXEC);
-    if (c->gate_fd < 0)
-        return error_errno("open %s", gate);
     if (rootfs_pivot(root) < 0)
         return -1;
     if (spec->root_readonly) {
@@ -229,6 +230,10 @@ static int restrict_process(const struct container *c)
     struct cap_plan plan = spec->process.caps;
 
     step_begin(STEP_SECURITY);
+    /* The workdir first: a failure there is reported on our stderr,
+     * not on a terminal nobody reads yet. */
+    if (enter_workdir(spec->process.cwd) < 0)
+        return -1;
     trace("setsid()");
     setsid();
     if (c->console_fd >= 0 && console_setup_child(c->console_fd) < 0)
@@ -236,7 +241,6 @@ static int restrict_process(const struct container *c)
     /* Nothing but the stdio, the sync channel and the gate (and the
      * --preserve-fds) from here: whatever the steps above opened. */
     if (close_fds_from(3 + c->ctx->preserve_fds, c->sync_fd, c->gate_fd) < 0 ||
-        enter_workdir(spec->process.cwd) < 0 ||
         set_process_limits(&spec->process) < 0)
         return -1;
     plan.change_user = spec->process.uid != 0 || spec->process.gid != 0;

@@ -292,16 +292,20 @@ static int join_pid_namespace(const struct ctr_spec *spec)
 /* Undo what container_make made, the child first. */
 static void undo(struct container *c)
 {
+    if (c->parent_sync_fd >= 0)
+        close(c->parent_sync_fd);
+    if (c->parent_console_fd >= 0)
+        close(c->parent_console_fd);
+    c->parent_sync_fd = c->parent_console_fd = -1;
     if (c->pid > 0) {
         kill(c->pid, SIGKILL);
         wait_for_exit_code(c->pid);
     }
     if (c->cgroup_made > 0)
         cgroup_destroy(&c->cgroup);
-    container_remove_state(c->state_dir, c->spec->rootless);
-    if (c->lock_fd >= 0)
-        close(c->lock_fd);
-    c->lock_fd = -1;
+    /* -d: the monitor keeps the state, with its log and exit code */
+    if (!c->ctx->detach)
+        container_remove_state(c->state_dir, c->spec->rootless);
 }
 
 int container_make(struct container *c)
@@ -352,9 +356,11 @@ int container_make(struct container *c)
         child_main(c);
     }
     step_end(STEP_CLONE);
+    /* The child's ends are the child's: ours would keep its channels
+     * open after it ended (a receive waiting for a terminal forever). */
     close(c->sync_fd);
-    if (c->ctx->console_socket && c->console_fd >= 0)
-        close(c->console_fd); /* the child's; the caller holds the other */
+    if (c->console_fd >= 0)
+        close(c->console_fd);
     c->sync_fd = c->console_fd = -1;
 
     /* 5. Its ids and its network, then let it go. */
@@ -372,9 +378,11 @@ int container_make(struct container *c)
     if (write(c->parent_sync_fd, "g", 1) != 1 ||
         read(c->parent_sync_fd, &ready, 1) != 1) {
         trace("the container ended before it was ready");
-        return 1;
+        ready = 0;
     }
-    return 0;
+    close(c->parent_sync_fd);
+    c->parent_sync_fd = -1;
+    return ready == 'r' ? 0 : 1;
 fail:
     undo(c);
     return -1;

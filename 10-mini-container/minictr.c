@@ -40,11 +40,13 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checks.h"
@@ -52,6 +54,7 @@
 #include "create.h"
 #include "err.h"
 #include "exec.h"
+#include "oci.h"
 #include "process.h"
 #include "spec_flags.h"
 #include "state.h"
@@ -205,12 +208,27 @@ static void usage(FILE *out)
         "  -t, --tty          a terminal: a pty of the container's own\n"
         "  -d, --detach       print the name and return; output in the "
         "state dir's log\n"
-        "  --timings          print the microseconds each phase took\n"
+        "  --timings          print the microseconds each step took\n"
         "  -v                 trace every step\n"
         "Exit status: the command's (run, exec); 125 when minictr itself "
         "fails or\nis used wrongly (docker's rule: 2 may be the command's "
-        "own).\n",
-        program_name, program_name, program_name);
+        "own).\n"
+        "\n"
+        "As an OCI runtime (the runc command line; exit status 0, or 1 and "
+        "one line):\n"
+        "  %s [--root DIR] [--log FILE] [--log-format text|json] [--debug] "
+        "COMMAND\n"
+        "  create --bundle B [--pid-file F] [--console-socket S] "
+        "[--preserve-fds N] ID\n"
+        "  start ID | state ID | kill [--all] ID [SIGNAL] | delete [--force] "
+        "ID\n"
+        "  run --bundle B [--detach] [--pid-file F] [--console-socket S] ID\n"
+        "  list | ps [--format json] ID | pause ID | resume ID\n"
+        "  spec [--rootless] [--bundle B] | features | --version\n"
+        "`run` is the OCI one when given --bundle, or a single word (the id)"
+        " and a\nconfig.json in the current directory; else the docker-like "
+        "one above.\n",
+        program_name, program_name, program_name, program_name);
 }
 
 static int command_run(int argc, char **argv)
@@ -278,20 +296,122 @@ static int command_doctor(int argc, char **argv)
     return argc != 1 ? -1 : doctor_run() ? 1 : 0;
 }
 
+/* OCI or docker-like run? The OCI form names a bundle: --bundle (-b),
+ * or one word, the id, with a config.json here. Never guessed from a
+ * command: `run -- CMD` and `run --name x CMD` are docker-like. */
+static int is_oci_run(int argc, char **argv)
+{
+    struct stat st;
+
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--bundle") == 0 || strcmp(argv[i], "-b") == 0 ||
+            strncmp(argv[i], "--bundle=", 9) == 0)
+            return 1;
+    return argc == 2 && argv[1][0] != '-' && stat("config.json", &st) == 0;
+}
+
+static int command_run_either(int argc, char **argv)
+{
+    return is_oci_run(argc, argv) ? oci_run(argc, argv)
+                                  : command_run(argc, argv);
+}
+
+/* `ps` alone lists minictr's containers; `ps ID` is runc's. */
+static int command_ps_either(int argc, char **argv)
+{
+    return argc == 1 ? command_ps(argc, argv) : oci_ps(argc, argv);
+}
+
+/* `kill NAME [SIG]`: the same for both (kill --all is the OCI one). */
+static int command_kill_either(int argc, char **argv)
+{
+    return argc > 1 && argv[1][0] == '-' ? oci_kill(argc, argv)
+                                         : command_kill(argc, argv);
+}
+
 /* The verbs. Each gets its own word and what follows it; -1 is a usage
  * error (the wrong number of words). */
 static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", command_run},   {"exec", command_exec},
-    {"ps", command_ps},     {"gc", command_gc},
-    {"rm", command_rm},     {"stop", command_stop},
-    {"kill", command_kill}, {"doctor", command_doctor},
+    {"run", command_run_either}, {"exec", command_exec},
+    {"ps", command_ps_either},   {"gc", command_gc},
+    {"rm", command_rm},          {"stop", command_stop},
+    {"kill", command_kill_either}, {"doctor", command_doctor},
+    /* the runc command line */
+    {"create", oci_create},      {"start", oci_start},
+    {"state", oci_state},        {"delete", oci_delete},
+    {"list", oci_list},          {"pause", oci_pause},
+    {"resume", oci_resume},      {"spec", oci_spec},
+    {"features", oci_features},
 };
+
+/* The global options, before the command word: -v (--debug), and an OCI
+ * caller's --root, --log and --log-format. */
+static int global_options(int *argc, char ***argv)
+{
+    static const struct option options[] = {
+        {"root", required_argument, NULL, 'r'},
+        {"log", required_argument, NULL, 'l'},
+        {"log-format", required_argument, NULL, 'f'},
+        {"debug", no_argument, NULL, 'v'},
+        {"systemd-cgroup", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *log = NULL;
+    int c, json = 0;
+
+    optind = 0;
+    while ((c = getopt_long(*argc, *argv, "+vh", options, NULL)) != -1) {
+        switch (c) {
+        case 'v':
+            trace_on = true;
+            break;
+        case 'r':
+            if (state_set_base(optarg) < 0)
+                return -1;
+            break;
+        case 'l':
+            log = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+                return error_msg("--log-format %s: text or json", optarg);
+            json = strcmp(optarg, "json") == 0;
+            break;
+        case 's':
+            return error_msg("--systemd-cgroup: not implemented by minictr "
+                             "(it makes its cgroups itself, chapter 05)");
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("minictr version 0.11 (ctlab)\nspec: %s\n", OCI_VERSION);
+            return 0;
+        default:
+            return report_bad_option(*argv);
+        }
+    }
+    if (log) {
+        FILE *f = fopen(log, "ae");
+        if (!f)
+            return error_errno("--log %s", log);
+        err_set_log(f, json);
+    }
+    if (optind >= *argc)
+        return error_msg("no command given (see: %s --help)", program_name);
+    *argc -= optind - 1;
+    *argv += optind - 1;
+    return 1;
+}
 
 int main(int argc, char **argv)
 {
+    int rc;
+
     timings_started();
     set_program_name(argv[0]);
     opterr = 0;
@@ -301,16 +421,10 @@ int main(int argc, char **argv)
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
             return EXIT_TOOL_FAILED;
-    /* -v before the command word. */
-    switch (take_leading_options(&argc, &argv, usage)) {
-    case 0:
-        return 0;
-    case -1:
-        return EXIT_TOOL_FAILED;
-    }
+    rc = global_options(&argc, &argv);
+    if (rc <= 0)
+        return rc < 0 ? EXIT_TOOL_FAILED : 0;
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        int rc;
-
         if (strcmp(argv[1], commands[i].name) != 0)
             continue;
         rc = commands[i].run(argc - 1, argv + 1);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -54,16 +55,16 @@ static const char *quoted(const char *text, char *buf, size_t size)
  * where that is an fd's path. */
 static int do_mount(const char *source, const char *source_name, int target_fd,
                     const char *target, const char *type, unsigned long flags,
-                    const char *data)
+                    const char *data, const char *why)
 {
     char names[256], s[PATH_MAX + 2], t[32], d[PATH_MAX + 2];
     struct fd_path into = fd_path(target_fd);
 
-    trace("mount(%s, \"%s\", %s, %s, %s)",
+    trace("mount(%s, \"%s\", %s, %s, %s)%s%s",
           quoted(source_name ? source_name : source, s, sizeof(s)), target,
           quoted(type, t, sizeof(t)),
           flags_to_string(mount_flag_names, flags, names, sizeof(names)),
-          quoted(data, d, sizeof(d)));
+          quoted(data, d, sizeof(d)), why ? "  <- " : "", why ? why : "");
     if (mount(source, into.text, type, flags, data) < 0)
         return error_errno("mount %s on %s%s%s", type ? type : source, target,
                            data ? " with " : "", data ? data : "");
@@ -228,14 +229,14 @@ static int mount_cgroups(int root_fd, const struct spec_mount *m,
     struct {
         char name[64], controllers[192];
     } hierarchies[16];
-    char line[4096], point[PATH_MAX], options[256], where[PATH_MAX * 2 + 96];
+    char line[4096], point[PATH_MAX], options[256], where[PATH_MAX * 3];
     unsigned long flags = m->flags & ~MS_RDONLY; /* read-only at the end */
     int count = 0, rc = 0;
     FILE *f;
 
     if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
         return do_mount("cgroup2", NULL, target_fd, target, "cgroup2",
-                        m->flags, NULL);
+                        m->flags, NULL, NULL);
     /* The host's hierarchies first, all of them: the mounts made below
      * would show up in the table while we read it. A line is "ID PARENT
      * MAJ:MIN ROOT POINT OPTIONS ... - cgroup SOURCE rw,cpu,cpuacct". */
@@ -261,7 +262,7 @@ static int mount_cgroups(int root_fd, const struct spec_mount *m,
                          "hierarchy",
                          target);
     if (do_mount("tmpfs", NULL, target_fd, target, "tmpfs", flags,
-                 "mode=755") < 0)
+                 "mode=755", "for the cgroup hierarchies") < 0)
         return -1;
     /* Paths again from the root: TARGET_FD is the directory the tmpfs
      * now covers. */
@@ -276,7 +277,7 @@ static int mount_cgroups(int root_fd, const struct spec_mount *m,
             return -1;
         snprintf(where, sizeof(where), "%s%s", target, hierarchies[i].name);
         rc = do_mount("cgroup", NULL, dir, where, "cgroup", flags | MS_RDONLY,
-                      hierarchies[i].controllers);
+                      hierarchies[i].controllers, NULL);
         close(dir);
     }
     if (rc < 0 || !(m->flags & MS_RDONLY))
@@ -285,7 +286,8 @@ static int mount_cgroups(int root_fd, const struct spec_mount *m,
     if (target_fd < 0)
         return -1;
     rc = do_mount(NULL, NULL, target_fd, target, NULL,
-                  MS_REMOUNT | MS_BIND | MS_RDONLY | (flags & ~MS_REC), NULL);
+                  MS_REMOUNT | MS_BIND | MS_RDONLY | (flags & ~MS_REC), NULL,
+                  NULL);
     close(target_fd);
     return rc;
 }
@@ -310,7 +312,7 @@ static int make_mount(int root_fd, const char *root, const struct spec_mount *m)
         rc = mount_cgroups(root_fd, m, fd, target);
     else {
         rc = do_mount(m->source ? m->source : m->type, NULL, fd, target,
-                      m->type, m->flags, m->data);
+                      m->type, m->flags, m->data, NULL);
         /* sysfs belongs to the network namespace: one we do not own (a
          * user namespace sharing the host's network) may not mount it.
          * The host's, then, read-only, as runc does. */
@@ -324,7 +326,7 @@ static int make_mount(int root_fd, const char *root, const struct spec_mount *m)
         fd = open_in_root(root_fd, m->destination, 0, 1);
         rc = fd < 0 ? -1
                     : do_mount(NULL, NULL, fd, target, NULL, m->propagation,
-                               NULL);
+                               NULL, NULL);
         if (fd >= 0)
             close(fd);
     }
@@ -387,21 +389,34 @@ static int mask_paths(int root_fd, const char *root,
             rc = errno == ENOENT ? 0 : -1;
             continue;
         }
-        snprintf(target, sizeof(target), "%s%s  <- masked", root,
-                 spec->masked_paths[i]);
+        snprintf(target, sizeof(target), "%s%s", root, spec->masked_paths[i]);
         if (fstat(fd, &st) < 0)
             rc = error_errno("stat %s", target);
         else if (S_ISDIR(st.st_mode))
             rc = do_mount("tmpfs", NULL, fd, target, "tmpfs",
                           MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                          "size=0");
+                          "size=0", "masked");
         else
             rc = do_mount(fd_path(null).text, "/dev/null", fd, target, NULL,
-                          MS_BIND, NULL);
+                          MS_BIND, NULL, "masked");
         close(fd);
     }
     close(null);
     return rc;
+}
+
+/* A remount keeps only the flags it is given: nosuid, nodev and noexec
+ * of the mount under FD are given again (in a user namespace they are
+ * locked, and a remount without them fails). */
+static unsigned long locked_flags(int fd)
+{
+    struct statvfs st;
+
+    if (fstatvfs(fd, &st) < 0)
+        return 0;
+    return (st.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+           (st.f_flag & ST_NODEV ? MS_NODEV : 0) |
+           (st.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
 }
 
 /* readonlyPaths: bound onto themselves, then that bind remounted
@@ -420,16 +435,18 @@ static int make_readonly(int root_fd, const char *root,
             rc = errno == ENOENT ? 0 : -1;
             continue;
         }
-        snprintf(target, sizeof(target), "%s%s  <- read-only", root, path);
+        snprintf(target, sizeof(target), "%s%s", root, path);
         rc = do_mount(fd_path(fd).text, target, fd, target, NULL,
-                      MS_BIND | MS_REC, NULL);
+                      MS_BIND | MS_REC, NULL, "read-only:");
         close(fd);
         if (rc < 0)
             break;
         again = open_in_root(root_fd, path, 0, 0); /* the bind, now */
         rc = again < 0 ? -1
                        : do_mount(NULL, NULL, again, target, NULL,
-                                  MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+                                  MS_BIND | MS_REMOUNT | MS_RDONLY |
+                                      locked_flags(again),
+                                  NULL, "read-only");
         if (again >= 0)
             close(again);
     }

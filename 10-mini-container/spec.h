@@ -174,7 +174,7 @@ struct ctr_spec {
 
 /* One invocation of minictr: where its state is, what it was handed. */
 struct ctr_context {
-    char id[64];          /* the container's name or OCI id */
+    char id[256];         /* the container's name or OCI id */
     const char *bundle;   /* OCI: the bundle directory; NULL: flags */
     const char *pid_file; /* --pid-file: the init's host PID, written */
     const char *console_socket; /* --console-socket: the pty master sent */

@@ -88,15 +88,15 @@ const char *state_base(void)
     return base;
 }
 
-int state_check_name(const char *name)
+/* Docker's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]*, up to MAX bytes: a leading
+ * '.' would hide the directory from ps and gc, which skip dot files
+ * (their locks), and no '/' can lead out of the base. */
+static int check_name(const char *name, size_t max)
 {
     size_t length = strlen(name);
-    int ok = length > 0 && length < STATE_NAME_MAX &&
-             isalnum((unsigned char)name[0]);
+    int ok = length > 0 && length <= max && isalnum((unsigned char)name[0]);
     char shown[72];
 
-    /* Docker's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]*: a leading '.' would hide
-     * the directory from ps and gc, which skip dot files (their locks). */
     for (const char *c = name; ok && *c; c++)
         ok = isalnum((unsigned char)*c) || strchr("_.-", *c);
     if (ok)
@@ -106,9 +106,19 @@ int state_check_name(const char *name)
     for (char *c = shown; *c; c++)
         if (!isprint((unsigned char)*c))
             *c = '?';
-    return error_msg("container name '%s%s': want 1-63 letters, digits, "
+    return error_msg("container name '%s%s': want 1-%zu letters, digits, "
                      "'_', '.' or '-', starting with a letter or digit",
-                     shown, length >= sizeof(shown) ? "..." : "");
+                     shown, length >= sizeof(shown) ? "..." : "", max);
+}
+
+int state_check_name(const char *name)
+{
+    return check_name(name, 63);
+}
+
+int state_check_id(const char *id)
+{
+    return check_name(id, STATE_NAME_MAX - 1);
 }
 
 int state_lock_base(void)
@@ -220,6 +230,16 @@ int state_write(const char *dir, const char *file, const char *value)
     return state_write_bytes(dir, file, line, (size_t)length);
 }
 
+int state_unlink(const char *dir, const char *file)
+{
+    char path[8400];
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return error_errno("remove %s", path);
+    return 0;
+}
+
 int state_read(const char *dir, const char *file, char *value, size_t size)
 {
     char path[8400];
@@ -230,7 +250,8 @@ int state_read(const char *dir, const char *file, char *value, size_t size)
 
 /* Field 22 of /proc/PID/stat, the start time in clock ticks after boot:
  * with the PID, a name for one process that a reused PID cannot take. */
-static int process_start_time(pid_t pid, unsigned long long *start)
+static int process_start_time(pid_t pid, unsigned long long *start,
+                              char *state)
 {
     char path[64], text[1024], *field;
     ssize_t n;
@@ -248,6 +269,8 @@ static int process_start_time(pid_t pid, unsigned long long *start)
     /* "PID (COMM) S PPID ...": COMM may hold spaces and ')', so count
      * from the last ')'; the state is field 3, the start time field 22. */
     field = strrchr(text, ')');
+    if (state && field)
+        *state = field[1] ? field[2] : '?';
     for (int i = 2; field && i < 22; i++)
         field = strchr(field + 1, ' ');
     return field && sscanf(field, " %llu", start) == 1 ? 0 : -1;
@@ -258,7 +281,7 @@ int state_record_init(const char *dir, pid_t pid)
     unsigned long long start;
     char text[64];
 
-    if (process_start_time(pid, &start) < 0)
+    if (process_start_time(pid, &start, NULL) < 0)
         return error_errno("read /proc/%d/stat", (int)pid);
     snprintf(text, sizeof(text), "%d %llu", (int)pid, start);
     if (state_write(dir, "init", text) < 0)
@@ -284,13 +307,41 @@ int state_open_init(const char *dir, pid_t *pid, int *pidfd_out)
     pidfd = pidfd_open((pid_t)number, 0);
     if (pidfd < 0)
         return 0;
-    if (process_start_time((pid_t)number, &now) < 0 || now != recorded) {
+    if (process_start_time((pid_t)number, &now, NULL) < 0 || now != recorded) {
         close(pidfd);
         return 0;
     }
     *pid = (pid_t)number;
     *pidfd_out = pidfd;
     return 1;
+}
+
+const char *const state_status_names[] = {
+    [STATUS_CREATING] = "creating",
+    [STATUS_CREATED] = "created",
+    [STATUS_RUNNING] = "running",
+    [STATUS_STOPPED] = "stopped",
+};
+
+enum state_status state_status(const char *dir, pid_t *pid)
+{
+    unsigned long long start;
+    char run_state = '?', gate[4200];
+    int pidfd;
+
+    *pid = 0;
+    if (state_open_init(dir, pid, &pidfd) == 1) {
+        close(pidfd);
+        /* Ended, but not yet reaped by its parent (an engine's shim, or
+         * none left to do it): a zombie has stopped all the same. */
+        if (process_start_time(*pid, &start, &run_state) == 0 &&
+            (run_state == 'Z' || run_state == 'X'))
+            return STATUS_STOPPED;
+        snprintf(gate, sizeof(gate), "%s/start.fifo", dir);
+        return access(gate, F_OK) == 0 ? STATUS_CREATED : STATUS_RUNNING;
+    }
+    *pid = 0;
+    return state_in_use(dir) ? STATUS_CREATING : STATUS_STOPPED;
 }
 
 int state_in_use(const char *dir)

@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <sys/types.h>
 
-#define STATE_NAME_MAX 64
+#define STATE_NAME_MAX 256 /* an OCI id: podman's are 64 hex digits */
 
 /* The base directory, made if missing: /run/ctlab for root;
  * $XDG_RUNTIME_DIR/ctlab, or without one /tmp/ctlab-UID, for a user. */
@@ -21,6 +21,10 @@ int state_set_base(const char *dir);
 /* A container name: 1-63 letters, digits, '_', '.' or '-', the first a
  * letter or digit (docker's rule). One line and -1 if not. */
 int state_check_name(const char *name);
+
+/* An OCI id, or the name given to a verb: the same rule, up to 255
+ * bytes (podman's ids are 64 hex digits). */
+int state_check_id(const char *id);
 
 /* Lock BASE itself (BASE/.lock): held while a container's directory is
  * made and locked, while one is removed, and by gc for its whole pass.
@@ -40,6 +44,7 @@ int state_write(const char *dir, const char *file, const char *value);
 int state_write_bytes(const char *dir, const char *file, const void *data,
                       size_t size);
 int state_read(const char *dir, const char *file, char *value, size_t size);
+int state_unlink(const char *dir, const char *file); /* gone already: 0 */
 
 /* Record the container's init: "PID START" in BASE/NAME/init (START from
  * /proc/PID/stat), and PID alone in BASE/NAME/pid for people. */
@@ -50,6 +55,19 @@ int state_record_init(const char *dir, pid_t pid);
  * record is missing, malformed, names PID 0 or 1, or the process is gone
  * or another's (its start time differs). */
 int state_open_init(const char *dir, pid_t *pid, int *pidfd);
+
+/* The runtime-spec's lifecycle: where the container whose state is in
+ * DIR is now. Its init alive: created (waiting at the start gate) or
+ * running; dead or a zombie: stopped; no init yet while its minictr
+ * holds the lock: creating. PID: the init's, 0 when stopped. */
+enum state_status {
+    STATUS_CREATING,
+    STATUS_CREATED,
+    STATUS_RUNNING,
+    STATUS_STOPPED
+};
+extern const char *const state_status_names[];
+enum state_status state_status(const char *dir, pid_t *pid);
 
 /* Is the container's minictr still holding the lock? */
 int state_in_use(const char *dir);

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,17 +26,29 @@
 #include "state.h"
 #include "verbs.h"
 
-/* The running container NAME: its state dir, its init's host PID and a
- * pidfd for it (checked against the init's recorded start time). */
 int find_running(const char *name, char *dir, size_t size, pid_t *pid,
-                        int *pidfd)
+                 int *pidfd)
 {
-    if (state_check_name(name) < 0)
+    if (state_check_id(name) < 0)
         return -1;
     snprintf(dir, size, "%s/%s", state_base(), name);
-    if (!state_in_use(dir) || state_open_init(dir, pid, pidfd) != 1)
+    if (state_open_init(dir, pid, pidfd) != 1)
         return error_msg("no running container '%s' (see: minictr ps)", name);
     return 0;
+}
+
+/* Is the container in DIR alive: its minictr at work on it, or its init
+ * up? An OCI container that has stopped is not garbage either: it waits
+ * for its engine's delete (the spec's "stopped" state). */
+static int in_use(const char *dir, enum state_status *status)
+{
+    char bundle[8];
+    pid_t pid;
+
+    *status = state_status(dir, &pid);
+    return *status != STATUS_STOPPED ||
+           (state_read(dir, "bundle", bundle, sizeof(bundle)) == 0 &&
+            state_read(dir, "created", bundle, sizeof(bundle)) == 0);
 }
 
 /* With no container left, what they shared goes too: ctlab's parent
@@ -77,6 +90,16 @@ static void remove_shared_if_unused(void)
     rmdir(state_base());
 }
 
+/* Up, or its minictr still at work (a run cleaning up after it). */
+static int running(const char *dir)
+{
+    pid_t pid;
+    enum state_status status = state_status(dir, &pid);
+
+    return status == STATUS_RUNNING || status == STATUS_CREATED ||
+           state_in_use(dir);
+}
+
 int list_containers(int collect_garbage)
 {
     char dir[PATH_MAX], pid[32], ip[64], text[32];
@@ -97,12 +120,13 @@ int list_containers(int collect_garbage)
     if (!collect_garbage)
         printf("%-20s %-8s %-16s %s\n", "NAME", "PID", "IP", "STATUS");
     while ((entry = readdir(d))) {
+        enum state_status status;
         int alive;
 
         if (entry->d_name[0] == '.') /* the locks; no name starts so */
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", state_base(), entry->d_name);
-        alive = state_in_use(dir);
+        alive = in_use(dir, &status);
         if (collect_garbage) {
             struct cgroup cg;
 
@@ -122,7 +146,9 @@ int list_containers(int collect_garbage)
         if (state_read(dir, "ip", ip, sizeof(ip)) < 0)
             snprintf(ip, sizeof(ip), "-");
         if (alive)
-            printf("%-20s %-8s %-16s running\n", entry->d_name, pid, ip);
+            printf("%-20s %-8s %-16s %s\n", entry->d_name,
+                   status == STATUS_STOPPED ? "-" : pid, ip,
+                   state_status_names[status]);
         else if (state_read(dir, "exit", text, sizeof(text)) == 0)
             printf("%-20s %-8s %-16s exited (%s)\n", entry->d_name, "-", ip,
                    text);
@@ -153,7 +179,7 @@ int remove_container(const char *name)
         return 1;
     if (stat(dir, &st) < 0)
         error_msg("no container '%s' (see: minictr ps)", name);
-    else if (state_in_use(dir))
+    else if (running(dir))
         error_msg("container '%s' is running (stop it first: minictr stop "
                   "%s)",
                   name, name);
@@ -183,14 +209,14 @@ int signal_container(const char *name, int sig, int then_kill)
         return 1;
     }
     if (then_kill) {
-        for (int i = 0; i < 100 && state_in_use(dir); i++)
+        for (int i = 0; i < 100 && running(dir); i++)
             usleep(100000);
-        if (state_in_use(dir)) {
+        if (running(dir)) {
             trace("still running after 10 s: pidfd_send_signal(pidfd of %d, "
                   "SIGKILL)",
                   (int)init);
             pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
-            for (int i = 0; i < 50 && state_in_use(dir); i++)
+            for (int i = 0; i < 50 && running(dir); i++)
                 usleep(100000);
         }
     }
@@ -220,3 +246,56 @@ int parse_signal(const char *text)
     return -1;
 }
 
+
+int signal_all_processes(const char *dir, const char *id, int sig)
+{
+    pid_t pids[4096];
+    struct cgroup cg;
+    int count;
+
+    if (container_cgroup(dir, id, &cg) != 1)
+        return error_msg("kill --all %s: the container has no cgroup", id);
+    count = cgroup_list_processes(&cg, pids, 4096);
+    if (count < 0)
+        return -1;
+    for (int i = 0; i < count; i++) {
+        int pidfd = pidfd_open(pids[i], 0);
+        if (pidfd < 0)
+            continue; /* gone meanwhile */
+        trace("pidfd_send_signal(pidfd of %d, %d)", (int)pids[i], sig);
+        pidfd_send_signal(pidfd, sig, NULL, 0);
+        close(pidfd);
+    }
+    return 0;
+}
+
+/* The init ended: a zombie counts (its parent, an engine's shim, reaps
+ * it in its own time). Polling a pidfd reports exactly that. */
+static void wait_for_end(int pidfd, int tenths)
+{
+    struct pollfd ended = {.fd = pidfd, .events = POLLIN};
+
+    while (tenths-- > 0 && poll(&ended, 1, 100) == 0)
+        ;
+}
+
+int delete_container(const char *dir, const char *id)
+{
+    struct cgroup cg;
+    pid_t pid;
+    int pidfd, has_cgroup;
+
+    /* Its init first, through its pidfd; then every other process of
+     * the cgroup (an exec's), killed with the cgroup; then the state. */
+    if (state_open_init(dir, &pid, &pidfd) == 1) {
+        trace("pidfd_send_signal(pidfd of %d, SIGKILL)", (int)pid);
+        pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+        wait_for_end(pidfd, 100);
+        close(pidfd);
+    }
+    has_cgroup = container_cgroup(dir, id, &cg);
+    if (has_cgroup == 1 && cgroup_exists(&cg) && cgroup_destroy(&cg) < 0)
+        return -1;
+    container_remove_state(dir, geteuid() != 0);
+    return has_cgroup < 0 ? -1 : 0;
+}

@@ -23,6 +23,13 @@ int signal_container(const char *name, int sig, int then_kill);
  * -1 if neither. */
 int parse_signal(const char *text);
 
+/* kill --all: SIG to every process of the container's cgroup. */
+int signal_all_processes(const char *dir, const char *id, int sig);
+
+/* delete: SIGKILL its init (and the rest of its cgroup), remove its
+ * cgroup and its state. Whatever state it is in. */
+int delete_container(const char *dir, const char *id);
+
 /* exec: CMD in the running container NAME; its exit code. */
 int exec_in_container(const char *name, char **command);
 

@@ -96,7 +96,7 @@ jq -r '.results[] | "\(.command)\t\(.median)"' "$OUT/start.json" |
 echo
 echo "minictr run --timings, median microseconds of $RUNS runs:"
 printf '  %-10s %8s %8s\n' phase bridge none
-for phase in validate cgroup clone '(child up)' network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
+for phase in check state cgroup clone '(child up)' network root mounts pivot '(waited)' security start exec '(command)' delete total; do
     row=""
     for net in bridge none; do
         value=$(awk -v n="$net" -v p="$phase" '$1 == n && $2 == "timing" { sub(/^[a-z]+ timing +/, ""); if (index($0, p " ") == 1) { $0 = substr($0, length(p) + 1); print $1 } }' "$OUT/phases.txt" |

@@ -5,11 +5,59 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "err.h"
 
 const char *program_name = "ctlab";
 bool trace_on = false;
+
+/* An OCI caller's --log FILE: every error line there too, as text or
+ * as the JSON lines containerd's shim reads back. */
+static FILE *log_file;
+static bool log_json;
+
+void err_set_log(FILE *file, bool json)
+{
+    log_file = file;
+    log_json = json;
+}
+
+/* MESSAGE as a JSON string: quotes, backslashes and control characters
+ * escaped. */
+static void write_json_string(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(f, "\\u%04x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static void log_line(const char *level, const char *message)
+{
+    char when[64];
+    time_t now = time(NULL);
+    struct tm utc;
+
+    if (!log_file)
+        return;
+    gmtime_r(&now, &utc);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    if (log_json) {
+        fprintf(log_file, "{\"level\":\"%s\",\"msg\":", level);
+        write_json_string(log_file, message);
+        fprintf(log_file, ",\"time\":\"%s\"}\n", when);
+    } else {
+        fprintf(log_file, "%s %s: %s\n", when, level, message);
+    }
+    fflush(log_file);
+}
 
 void set_program_name(const char *argv0)
 {
@@ -23,12 +71,16 @@ static void print_line(bool as_trace, const char *cause, const char *fmt,
                        va_list ap)
 {
     int saved_errno = errno;
+    char message[4096];
 
-    fprintf(stderr, as_trace ? "[%s] " : "%s: ", program_name);
-    vfprintf(stderr, fmt, ap);
-    if (cause)
-        fprintf(stderr, ": %s", cause);
-    fputc('\n', stderr);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    if (cause) {
+        size_t used = strlen(message);
+        snprintf(message + used, sizeof(message) - used, ": %s", cause);
+    }
+    fprintf(stderr, as_trace ? "[%s] %s\n" : "%s: %s\n", program_name,
+            message);
+    log_line(as_trace ? "debug" : "error", message);
     errno = saved_errno;
 }
 

@@ -29,6 +29,11 @@ extern bool trace_on;            /* set by -v */
 /* Remember the tool's name (the basename of argv[0]) for messages. */
 void set_program_name(const char *argv0);
 
+/* Also write every error line (and trace line) to FILE: as text, or
+ * with JSON as {"level":"error","msg":"...","time":"..."} lines (what
+ * containerd's shim reads back from an OCI runtime's --log). */
+void err_set_log(FILE *file, bool json);
+
 /* "tool: MESSAGE\n" on stderr. Returns -1 so callers can `return
  * error_msg(...)`. */
 int error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

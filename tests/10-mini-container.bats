@@ -96,7 +96,7 @@ run_ctr() {
 @test "the mount table shows nothing of the host; writes land in the upper, the image stays" {
     run -0 run_ctr -- /bin/sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort | tr "\n" " "'
     # (/sys/firmware: masked where the host has one; its own test below.)
-    assert_output --regexp '^/ /dev /dev/pts /dev/shm /proc /proc/acpi.* /sys( /sys/firmware)? $'
+    assert_output --regexp '^/ /dev /dev/mqueue /dev/pts /dev/shm /proc /proc/acpi.* /sys( /sys/firmware)? $'
     run -0 run_ctr -- /bin/sh -c 'echo new > /new-file && rm /bin/true && ls /new-file'
     assert_file_not_exists "$ROOT/new-file"
     assert_file_exists "$ROOT/bin/true"
@@ -126,7 +126,7 @@ run_ctr() {
     [ "$checked" -ge 2 ]
     run -0 run_ctr -- /bin/sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid 2>&1; ls -A /dev | tr "\n" " "'
     assert_line --partial "Read-only file system"
-    assert_line "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero "
+    assert_line "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero "
 }
 
 @test "capabilities are docker's 14, none inheritable or ambient, no_new_privs; seccomp is on" {
@@ -423,7 +423,7 @@ restore_subids() {
     assert_line --regexp '^ctlab-mc-[0-9]+$'
     assert_line pid=1
     assert_line --regexp 'inet 10\.200\.250\.2/30'
-    assert_line "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero "
+    assert_line "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero "
     assert_line host-reached
     # The limits are the host's real files: 128 MiB OOM-kills.
     run -137 env IMAGE="$ROOT" "$script" /bin/probe memhog 256
@@ -467,11 +467,11 @@ restore_subids() {
     run -3 --separate-stderr minictr run --rootfs "$ROOT" --timings -- /bin/sh -c 'echo out; exit 3'
     assert_output out
     local phase
-    for phase in validate cgroup clone '(child up)' network overlay mounts pivot '(waited)' security exec '(command)' teardown total; do
+    for phase in check state cgroup clone '(child up)' network root mounts pivot '(waited)' security start exec '(command)' delete total; do
         printf '%s\n' "${stderr_lines[@]}" | grep -qE "^timing ${phase//[()]/.} +[0-9]+\b" || fail "no line for $phase"
     done
     # The phases the run went through took time; the total is wall time.
-    for phase in validate cgroup clone overlay mounts security exec total; do
+    for phase in check state cgroup clone root mounts security start exec total; do
         value=$(printf '%s\n' "${stderr_lines[@]}" | awk -v p="$phase" '$2 == p { print $3 }')
         [ "$value" -gt 0 ] || fail "$phase: $value"
     done

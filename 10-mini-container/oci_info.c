@@ -1,0 +1,273 @@
+/* 10-mini-container/oci_info.c - the rest of the runc command line: list
+ * and ps, pause and resume (the freezer), spec (a config.json with
+ * minictr's defaults) and features (what this runtime implements).
+ *
+ * Read: runc's man pages runc-list(8), runc-ps(8), runc-pause(8),
+ * runc-spec(8); the runtime-spec's features.md.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "err.h"
+#include "oci.h"
+#include "oci_config.h"
+#include "spec_defaults.h"
+#include "state.h"
+
+/* --format table|json (-f), and -q, as runc list and ps take them. */
+static int parse_format(const char *verb, int argc, char **argv, int *json,
+                        int *quiet)
+{
+    static const struct option options[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+f:q", options, NULL)) != -1) {
+        if (c == 'f' && (strcmp(optarg, "json") == 0 ||
+                         strcmp(optarg, "table") == 0))
+            *json = strcmp(optarg, "json") == 0;
+        else if (c == 'q' && quiet)
+            *quiet = 1;
+        else if (c == 'f')
+            return error_msg("%s --format %s: table or json", verb, optarg);
+        else
+            return report_bad_option(argv);
+    }
+    return 0;
+}
+
+/* The container named by the one word left, and its state directory. */
+static int container_of(const char *verb, int argc, char **argv, char *dir,
+                        size_t size)
+{
+    if (optind != argc - 1)
+        return error_msg("%s: want one container id (see: %s --help)", verb,
+                         program_name);
+    if (state_check_id(argv[optind]) < 0)
+        return -1;
+    snprintf(dir, size, "%s/%s", state_base(), argv[optind]);
+    if (access(dir, F_OK) < 0)
+        return error_msg("container \"%s\" does not exist", argv[optind]);
+    return 0;
+}
+
+int oci_list(int argc, char **argv)
+{
+    char dir[PATH_MAX], bundle[PATH_MAX], created[64];
+    struct dirent *entry;
+    int json = 0, quiet = 0, first = 1;
+    DIR *d;
+
+    if (parse_format("list", argc, argv, &json, &quiet) < 0)
+        return 1;
+    d = opendir(state_base());
+    if (json)
+        printf("[");
+    else if (!quiet)
+        printf("%-20s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+               "CREATED");
+    while (d && (entry = readdir(d))) {
+        enum state_status status;
+        pid_t pid;
+
+        if (entry->d_name[0] == '.')
+            continue;
+        snprintf(dir, sizeof(dir), "%s/%s", state_base(), entry->d_name);
+        status = state_status(dir, &pid);
+        if (state_read(dir, "bundle", bundle, sizeof(bundle)) < 0)
+            snprintf(bundle, sizeof(bundle), "-");
+        if (state_read(dir, "created", created, sizeof(created)) < 0)
+            snprintf(created, sizeof(created), "-");
+        if (quiet)
+            printf("%s\n", entry->d_name);
+        else if (json)
+            printf("%s{\"ociVersion\":\"%s\",\"id\":\"%s\",\"pid\":%d,"
+                   "\"status\":\"%s\",\"bundle\":\"%s\",\"created\":\"%s\"}",
+                   first ? "" : ",", OCI_VERSION, entry->d_name, (int)pid,
+                   state_status_names[status], bundle, created);
+        else
+            printf("%-20s %-8d %-10s %-40s %s\n", entry->d_name, (int)pid,
+                   state_status_names[status], bundle, created);
+        first = 0;
+    }
+    if (json)
+        printf("]\n");
+    if (d)
+        closedir(d);
+    return 0;
+}
+
+/* The command line of PID, its NULs as spaces. */
+static void command_line(pid_t pid, char *text, size_t size)
+{
+    char path[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    text[0] = '\0';
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    n = read(fd, text, size - 1);
+    close(fd);
+    for (ssize_t i = 0; i < n; i++)
+        if (!text[i])
+            text[i] = ' ';
+    text[n > 0 ? n : 0] = '\0';
+}
+
+/* ps ID: the host PIDs of every process in the container's cgroup
+ * (containerd asks with --format json). */
+int oci_ps(int argc, char **argv)
+{
+    char dir[PATH_MAX], cmd[256];
+    static pid_t pids[65536];
+    struct cgroup cg;
+    int json = 0, count;
+
+    if (parse_format("ps", argc, argv, &json, NULL) < 0 ||
+        container_of("ps", argc, argv, dir, sizeof(dir)) < 0)
+        return 1;
+    if (container_cgroup(dir, argv[optind], &cg) != 1)
+        return error_msg("ps %s: the container has no cgroup", argv[optind]),
+               1;
+    count = cgroup_list_processes(&cg, pids, 65536);
+    if (count < 0)
+        return 1;
+    if (!json)
+        printf("%-8s %s\n", "PID", "CMD");
+    for (int i = 0; i < count; i++) {
+        if (json) {
+            printf("%s%d", i ? "," : "[", (int)pids[i]);
+            continue;
+        }
+        command_line(pids[i], cmd, sizeof(cmd));
+        printf("%-8d %s\n", (int)pids[i], cmd);
+    }
+    if (json)
+        printf("%s\n", count ? "]" : "[]");
+    return 0;
+}
+
+/* pause and resume: the freezer (v2 cgroup.freeze, v1 freezer.state). */
+static int freeze(int argc, char **argv, int frozen)
+{
+    const char *verb = frozen ? "pause" : "resume";
+    char dir[PATH_MAX];
+    struct cgroup cg;
+    pid_t pid;
+
+    optind = 1;
+    if (container_of(verb, argc, argv, dir, sizeof(dir)) < 0)
+        return 1;
+    if (state_status(dir, &pid) != STATUS_RUNNING)
+        return error_msg("%s: container \"%s\" is not running", verb,
+                         argv[optind]),
+               1;
+    if (container_cgroup(dir, argv[optind], &cg) != 1)
+        return error_msg("%s: container \"%s\" has no cgroup", verb,
+                         argv[optind]),
+               1;
+    if (cgroup_freeze(&cg, frozen) < 0)
+        return 1;
+    if (frozen)
+        return state_write(dir, "paused", "1") < 0 ? 1 : 0;
+    return state_unlink(dir, "paused") < 0 ? 1 : 0;
+}
+
+int oci_pause(int argc, char **argv)
+{
+    return freeze(argc, argv, 1);
+}
+
+int oci_resume(int argc, char **argv)
+{
+    return freeze(argc, argv, 0);
+}
+
+/* spec [--rootless] [--bundle B]: a config.json with minictr's defaults
+ * (the isolation `minictr run` gives), the process a shell on a
+ * terminal, the root ./rootfs, read-only (runc spec's choices). */
+int oci_spec(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"bundle", required_argument, NULL, 'b'},
+        {"rootless", no_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *bundle = ".";
+    char path[PATH_MAX + 16];
+    struct ctr_spec spec;
+    int c, rc, fd, args = 0;
+    FILE *f;
+
+    spec_init(&spec);
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+b:", options, NULL)) != -1) {
+        if (c == 'b')
+            bundle = optarg;
+        else if (c == 'r')
+            spec.rootless = 1;
+        else
+            return report_bad_option(argv), 1;
+    }
+    if (optind != argc)
+        return error_msg("spec: no arguments but --bundle and --rootless"), 1;
+    spec.net = NET_NONE; /* an engine makes the network */
+    if (spec_set_defaults(&spec) < 0)
+        return 1;
+    if (spec.rootless) { /* root inside is whoever runs the container */
+        spec.uid_map.count = spec.gid_map.count = 1;
+        spec.uid_map.ranges[0] =
+            (struct id_range){.inside = 0, .outside = geteuid(), .count = 1};
+        spec.gid_map.ranges[0] =
+            (struct id_range){.inside = 0, .outside = getegid(), .count = 1};
+    }
+    spec.root = strdup("rootfs");
+    spec.root_readonly = 1;
+    spec.hostname = strdup("minictr");
+    spec.process.cwd = strdup("/");
+    spec.process.terminal = 1;
+    if (!spec.root || !spec.hostname || !spec.process.cwd ||
+        spec_add_string(&spec.process.args, &args, "sh") < 0 ||
+        spec_add_string(&spec.process.env, &spec.process.env_count,
+                        "PATH=" DEFAULT_PATH) < 0 ||
+        spec_add_string(&spec.process.env, &spec.process.env_count,
+                        "TERM=xterm") < 0)
+        return 1;
+    snprintf(path, sizeof(path), "%s/config.json", bundle);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return error_errno("spec: %s%s", path,
+                           errno == EEXIST ? " (remove it first)" : ""),
+               1;
+    f = fdopen(fd, "w");
+    rc = f ? oci_config_write(&spec, f) : -1;
+    if (!f || fclose(f) != 0 || rc < 0)
+        return error_errno("spec: write %s", path), 1;
+    spec_free(&spec);
+    return 0;
+}
+
+int oci_features(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return error_msg("features: no arguments"), 1;
+    return oci_features_write(stdout) < 0 ? 1 : 0;
+}
