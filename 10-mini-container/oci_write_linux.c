@@ -287,8 +287,10 @@ static json_object *devices(struct oci_writer *w, const struct ctr_spec *spec)
         if (device->mode)
             oci_set(w, entry, "fileMode",
                     json_object_new_uint64(device->mode & 07777));
-        oci_set(w, entry, "uid", json_object_new_uint64(device->uid));
-        oci_set(w, entry, "gid", json_object_new_uint64(device->gid));
+        if (device->uid)
+            oci_set(w, entry, "uid", json_object_new_uint64(device->uid));
+        if (device->gid)
+            oci_set(w, entry, "gid", json_object_new_uint64(device->gid));
         oci_push(w, array, entry);
     }
     return array;
