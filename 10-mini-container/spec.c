@@ -1,5 +1,9 @@
-/* 10-mini-container/spec.c - a container spec's life: made empty, freed
- * whole; see spec.h.
+/* 10-mini-container/spec.c - a container spec's "not given" and its
+ * release; see spec.h.
+ *
+ * The spec owns every string and array it points to: both front ends
+ * store each allocation in it at once, so on any error one spec_free()
+ * releases everything read so far, and a failed read leaks nothing.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -7,62 +11,90 @@
 
 #include "spec.h"
 
+void spec_process_init(struct spec_process *process)
+{
+    memset(process, 0, sizeof(*process));
+    process->umask = -1; /* inherit minictr's */
+}
+
 void spec_init(struct ctr_spec *spec)
 {
     memset(spec, 0, sizeof(*spec));
-    spec->process.umask = -1;
+    spec_process_init(&spec->process);
     spec->uid_map.kind = "uid";
     spec->gid_map.kind = "gid";
+    /* rootfs_propagation 0: the create path applies MS_PRIVATE|MS_REC.
+     * namespaces[] all 0: none wanted. net NET_NONE, limits all 0: none. */
 }
 
-static void free_strings(char **list)
+/* A NULL-terminated array of strings, and the strings. */
+static void free_strings(char **strings)
 {
-    for (char **s = list; s && *s; s++)
+    if (!strings)
+        return;
+    for (char **s = strings; *s; s++)
         free(*s);
-    free(list);
+    free(strings);
+}
+
+/* An array of COUNT strings (masked paths), not NULL-terminated. */
+static void free_string_array(char **strings, int count)
+{
+    for (int i = 0; strings && i < count; i++)
+        free(strings[i]);
+    free(strings);
+}
+
+void spec_process_free(struct spec_process *process)
+{
+    free_strings(process->args);
+    free_strings(process->env);
+    free(process->cwd);
+    free(process->additional_gids);
+    free(process->rlimits);
+    spec_process_init(process);
+}
+
+static void free_hooks(struct spec_hooks *hooks)
+{
+    for (int i = 0; hooks->list && i < hooks->count; i++) {
+        free(hooks->list[i].path);
+        free_strings(hooks->list[i].args);
+        free_strings(hooks->list[i].env);
+    }
+    free(hooks->list);
 }
 
 void spec_free(struct ctr_spec *spec)
 {
-    struct spec_process *p = &spec->process;
-
     free(spec->root);
-    free_strings(p->args);
-    free_strings(p->env);
-    free(p->cwd);
-    free(p->additional_gids);
-    free(p->rlimits);
+    spec_process_free(&spec->process);
     free(spec->hostname);
     free(spec->domainname);
     for (int ns = 0; ns < SPEC_NS_COUNT; ns++)
         free(spec->namespaces[ns].path);
-    for (int i = 0; i < spec->mount_count; i++) {
+    for (int i = 0; spec->mounts && i < spec->mount_count; i++) {
         free(spec->mounts[i].destination);
         free(spec->mounts[i].type);
         free(spec->mounts[i].source);
         free(spec->mounts[i].data);
     }
     free(spec->mounts);
-    for (int i = 0; i < spec->device_count; i++)
+    for (int i = 0; spec->devices && i < spec->device_count; i++)
         free(spec->devices[i].path);
     free(spec->devices);
-    free_strings(spec->masked_paths);
-    free_strings(spec->readonly_paths);
-    for (int i = 0; i < spec->sysctl_count; i++) {
+    free_string_array(spec->masked_paths, spec->masked_count);
+    free_string_array(spec->readonly_paths, spec->readonly_count);
+    for (int i = 0; spec->sysctls && i < spec->sysctl_count; i++) {
         free(spec->sysctls[i].key);
         free(spec->sysctls[i].value);
     }
     free(spec->sysctls);
     free(spec->cgroups_path);
+    /* A profile half read is freed too: its pointers start NULL. */
     filter_profile_free(&spec->seccomp);
-    for (int kind = 0; kind < HOOK_KIND_COUNT; kind++) {
-        for (int i = 0; i < spec->hooks[kind].count; i++) {
-            free(spec->hooks[kind].list[i].path);
-            free_strings(spec->hooks[kind].list[i].args);
-            free_strings(spec->hooks[kind].list[i].env);
-        }
-        free(spec->hooks[kind].list);
-    }
+    for (int kind = 0; kind < HOOK_KIND_COUNT; kind++)
+        free_hooks(&spec->hooks[kind]);
     free_strings(spec->annotations);
-    memset(spec, 0, sizeof(*spec));
+    spec_init(spec);
 }

@@ -190,4 +190,9 @@ void spec_init(struct ctr_spec *spec);
 /* Free what the spec owns (every string and array). */
 void spec_free(struct ctr_spec *spec);
 
+/* The same for a process alone (exec --process P.json): "not given",
+ * and free what it owns. */
+void spec_process_init(struct spec_process *process);
+void spec_process_free(struct spec_process *process);
+
 #endif

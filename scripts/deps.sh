@@ -20,6 +20,7 @@ packages=(
     libcap-dev        # chapter 09, minictr
     libmnl-dev        # chapter 02, minictr (rtnetlink)
     libarchive-dev    # chapter 07 (image layers)
+    libjson-c-dev     # minictr's config.json (OCI bundles)
     bats bats-support bats-assert bats-file
     busybox-static    # the container rootfs (make rootfs)
     iproute2          # tests observe links and routes with ip
@@ -41,8 +42,8 @@ fi
 
 # Dnf and pacman spellings, printed on machines without apt.
 other_names="dnf: gcc make glibc-static pkgconf libseccomp-devel libcap-devel \
-libmnl-devel libarchive-devel bats busybox iproute jq attr util-linux procps-ng shadow-utils
-pacman: base-devel libseccomp libcap libmnl libarchive bats bats-support bats-assert \
+libmnl-devel libarchive-devel json-c-devel bats busybox iproute jq attr util-linux procps-ng shadow-utils
+pacman: base-devel libseccomp libcap libmnl libarchive json-c bats bats-support bats-assert \
 bats-file busybox iproute2 jq attr util-linux procps-ng shadow"
 
 missing=()

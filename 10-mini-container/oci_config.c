@@ -1,0 +1,596 @@
+/* 10-mini-container/oci_config.c - an OCI bundle's config.json into
+ * struct ctr_spec; see oci_config.h for what is honoured, refused and
+ * ignored.
+ *
+ *     minictr create --bundle /b c1    reads /b/config.json:
+ *     {
+ *         "ociVersion": "1.0.2",
+ *         "root": {"path": "rootfs", "readonly": true},   -> /b/rootfs
+ *         "process": {...},                  oci_process.c
+ *         "hostname": "c1",
+ *         "mounts": [{"destination": "/proc", "type": "proc",
+ *                     "source": "proc", "options": ["nosuid"]}, ...],
+ *         "hooks": {"poststop": [{"path": "/usr/bin/cleanup"}]},
+ *         "annotations": {"key": "value"},
+ *         "linux": {...}                     oci_linux.c, oci_resources.c
+ *     }
+ *
+ * Parse first, then act: this file only reads and checks. Nothing here
+ * makes a mount or a namespace; the create path does, from the spec.
+ *
+ * Read: the runtime-spec's config.md and bundle.md; mount(2), mount(8).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "file.h"
+#include "oci_config.h"
+#include "oci_json.h"
+#include "oci_tables.h"
+
+/* mount(2) takes the filesystem's options as one page. */
+#define MOUNT_DATA_MAX 4095
+
+/* sethostname(2) and setdomainname(2): at most 64 bytes. */
+#define HOSTNAME_MAX 64
+
+#define MINICTR_ANNOTATION "org.ctlab.minictr."
+
+/* --- paths on the host --------------------------------------------------- */
+
+/* TEXT as an absolute path: itself, or under the bundle (bundle.md: "a
+ * relative root.path is relative to the bundle", and so is a bind
+ * mount's source). Not resolved: that is for the caller to decide. */
+static int from_bundle(struct oci_reader *r, const char *text, char **out)
+{
+    char base[PATH_MAX], *joined;
+
+    if (text[0] == '/') {
+        joined = strdup(text);
+    } else {
+        if (!realpath(r->bundle ? r->bundle : ".", base))
+            return oci_fail(r, "bundle %s: %s", r->bundle ? r->bundle : ".",
+                            strerror(errno));
+        if (asprintf(&joined, "%s/%s", base, text) < 0)
+            joined = NULL;
+    }
+    if (!joined)
+        return oci_fail(r, "%s", strerror(errno));
+    free(*out);
+    *out = joined;
+    return 0;
+}
+
+/* --- root ---------------------------------------------------------------- */
+
+static int read_root(struct oci_reader *r, json_object *config,
+                     struct ctr_spec *spec)
+{
+    json_object *root;
+    char resolved[PATH_MAX];
+    struct stat st;
+    size_t back;
+    int got = oci_member(r, config, "root", json_type_object, &root);
+
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "root");
+    back = oci_enter(r, "root");
+    got = oci_string(r, root, "path", &spec->root);
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "path");
+    if (oci_bool(r, root, "readonly", &spec->root_readonly) < 0)
+        return -1;
+    oci_enter(r, "path");
+    if (r->saved) /* checked when it was made; may be gone by delete */
+        return oci_check_absolute(r, spec->root) < 0 ? -1 : 0;
+    if (from_bundle(r, spec->root, &spec->root) < 0)
+        return -1;
+    /* "A directory MUST exist at the path declared by the field." */
+    if (!realpath(spec->root, resolved) || stat(resolved, &st) < 0)
+        return oci_fail(r, "%s: %s", spec->root, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return oci_fail(r, "%s: not a directory", spec->root);
+    free(spec->root);
+    spec->root = strdup(resolved);
+    if (!spec->root)
+        return oci_fail(r, "%s", strerror(errno));
+    oci_leave(r, back);
+    return 0;
+}
+
+/* --- mounts -------------------------------------------------------------- */
+
+/* One of mounts[].options: a flag, a propagation, or the filesystem's
+ * own ("size=64m"), added to data. */
+static int read_mount_option(struct oci_reader *r, const char *option,
+                             struct spec_mount *mount)
+{
+    const struct oci_mount_option *known = oci_mount_option_find(option);
+    size_t length;
+    char *data;
+
+    if (known) {
+        switch (known->kind) {
+        case OPTION_SET:
+            mount->flags |= known->value;
+            return 0;
+        case OPTION_CLEAR:
+            mount->flags &= ~known->value;
+            return 0;
+        case OPTION_PROPAGATION: /* the last one wins */
+            mount->propagation = known->value;
+            return 0;
+        case OPTION_NONE:
+            return 0;
+        case OPTION_REFUSED:
+            return oci_fail(r, "\"%s\" is not implemented by minictr", option);
+        }
+    }
+    if (!option[0])
+        return oci_fail(r, "an empty option");
+    length = (mount->data ? strlen(mount->data) + 1 : 0) + strlen(option);
+    if (length > MOUNT_DATA_MAX)
+        return oci_fail(r,
+                        "the filesystem's options are more than %d bytes "
+                        "(mount(2) takes one page)",
+                        MOUNT_DATA_MAX);
+    if (asprintf(&data, "%s%s%s", mount->data ? mount->data : "",
+                 mount->data ? "," : "", option) < 0)
+        return oci_fail(r, "%s", strerror(errno));
+    free(mount->data);
+    mount->data = data;
+    return 0;
+}
+
+static int read_mount_options(struct oci_reader *r, json_object *entry,
+                              struct spec_mount *mount)
+{
+    json_object *options;
+    const char *option;
+    size_t back;
+    int got = oci_member(r, entry, "options", json_type_array, &options);
+
+    if (got <= 0)
+        return got;
+    back = oci_enter(r, "options");
+    for (size_t i = 0; i < json_object_array_length(options); i++) {
+        size_t element = oci_enter_index(r, i);
+
+        if (oci_value_string(r, json_object_array_get_idx(options, i),
+                             &option) < 0 ||
+            read_mount_option(r, option, mount) < 0)
+            return -1;
+        oci_leave(r, element);
+    }
+    oci_leave(r, back);
+    return 0;
+}
+
+static int read_mount(struct oci_reader *r, json_object *entry,
+                      struct spec_mount *mount)
+{
+    char *destination = NULL;
+    size_t back;
+    int got;
+
+    if (oci_value_type(r, entry, json_type_object) < 0)
+        return -1;
+    got = oci_string(r, entry, "destination", &destination);
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "destination");
+    back = oci_enter(r, "destination");
+    got = oci_container_path(r, destination, &mount->destination);
+    free(destination);
+    if (got < 0)
+        return -1;
+    if (strcmp(mount->destination, "/") == 0)
+        return oci_fail(r, "\"/\" is the root itself (root.path)");
+    oci_leave(r, back);
+    if (oci_string(r, entry, "type", &mount->type) < 0 ||
+        oci_string(r, entry, "source", &mount->source) < 0 ||
+        read_mount_options(r, entry, mount) < 0)
+        return -1;
+    /* Id-mapped mounts (Linux 5.12, mount_setattr(2)): not implemented. */
+    if (oci_refuse(r, entry, "uidMappings") < 0 ||
+        oci_refuse(r, entry, "gidMappings") < 0)
+        return -1;
+
+    /* Type "bind", or a bind or rbind option, makes a bind mount. */
+    if (mount->type && strcmp(mount->type, "bind") == 0)
+        mount->flags |= MS_BIND;
+    if (!(mount->flags & MS_BIND))
+        return mount->type ? 0 : oci_missing(r, "type");
+    free(mount->type);
+    mount->type = strdup("bind");
+    if (!mount->type)
+        return oci_fail(r, "%s", strerror(errno));
+    if (!mount->source)
+        return oci_missing(r, "source");
+    back = oci_enter(r, "source");
+    if (r->saved ? oci_check_absolute(r, mount->source) < 0
+                 : from_bundle(r, mount->source, &mount->source) < 0)
+        return -1;
+    oci_leave(r, back);
+    return 0;
+}
+
+static int read_mounts(struct oci_reader *r, json_object *config,
+                       struct ctr_spec *spec)
+{
+    json_object *mounts;
+    size_t back, length;
+    int got = oci_member(r, config, "mounts", json_type_array, &mounts);
+
+    if (got <= 0)
+        return got;
+    length = json_object_array_length(mounts);
+    back = oci_enter(r, "mounts");
+    spec->mounts = calloc(length ? length : 1, sizeof(struct spec_mount));
+    if (!spec->mounts)
+        return oci_fail(r, "%s", strerror(errno));
+    for (size_t i = 0; i < length; i++) {
+        size_t element = oci_enter_index(r, i);
+
+        /* Counted first: spec_free() frees a mount half read. */
+        spec->mount_count++;
+        if (read_mount(r, json_object_array_get_idx(mounts, i),
+                       &spec->mounts[i]) < 0)
+            return -1;
+        oci_leave(r, element);
+    }
+    oci_leave(r, back);
+    return 0;
+}
+
+/* --- hooks --------------------------------------------------------------- */
+
+static int read_hook(struct oci_reader *r, json_object *entry,
+                     struct spec_hook *hook)
+{
+    int64_t timeout;
+    size_t back;
+    int got;
+
+    if (oci_value_type(r, entry, json_type_object) < 0)
+        return -1;
+    got = oci_string(r, entry, "path", &hook->path);
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "path");
+    back = oci_enter(r, "path");
+    if (oci_check_absolute(r, hook->path) < 0)
+        return -1;
+    oci_leave(r, back);
+    if (oci_string_array(r, entry, "args", NULL, &hook->args, NULL) < 0 ||
+        oci_string_array(r, entry, "env", oci_check_env, &hook->env, NULL) < 0)
+        return -1;
+    /* "If set, timeout MUST be greater than zero." */
+    got = oci_int64(r, entry, "timeout", 1, INT_MAX, &timeout);
+    if (got < 0)
+        return -1;
+    hook->timeout = got ? (int)timeout : 0;
+    return 0;
+}
+
+static int read_hooks(struct oci_reader *r, json_object *config,
+                      struct ctr_spec *spec)
+{
+    json_object *hooks, *list;
+    size_t back;
+    int got = oci_member(r, config, "hooks", json_type_object, &hooks);
+
+    if (got <= 0)
+        return got;
+    back = oci_enter(r, "hooks");
+    for (int kind = 0; kind < HOOK_KIND_COUNT; kind++) {
+        struct spec_hooks *these = &spec->hooks[kind];
+        size_t inside, length;
+
+        got =
+            oci_member(r, hooks, oci_hook_names[kind], json_type_array, &list);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            continue;
+        length = json_object_array_length(list);
+        inside = oci_enter(r, oci_hook_names[kind]);
+        these->list = calloc(length ? length : 1, sizeof(struct spec_hook));
+        if (!these->list)
+            return oci_fail(r, "%s", strerror(errno));
+        for (size_t i = 0; i < length; i++) {
+            size_t element = oci_enter_index(r, i);
+
+            these->count++;
+            if (read_hook(r, json_object_array_get_idx(list, i),
+                          &these->list[i]) < 0)
+                return -1;
+            oci_leave(r, element);
+        }
+        oci_leave(r, inside);
+    }
+    oci_leave(r, back);
+    return 0;
+}
+
+/* --- annotations --------------------------------------------------------- */
+
+static int read_flag_annotation(struct oci_reader *r, const char *value,
+                                int *flag)
+{
+    if (strcmp(value, "true") == 0)
+        *flag = 1;
+    else if (strcmp(value, "false") == 0)
+        *flag = 0;
+    else
+        return oci_fail(r, "\"%s\": want \"true\" or \"false\"", value);
+    return 0;
+}
+
+/* org.ctlab.minictr.NAME: minictr's own fields (oci_config.h). */
+static int read_minictr_annotation(struct oci_reader *r, const char *name,
+                                   const char *value, struct ctr_spec *spec)
+{
+    if (strcmp(name, "root-overlay") == 0)
+        return read_flag_annotation(r, value, &spec->root_overlay);
+    if (strcmp(name, "init") == 0)
+        return read_flag_annotation(r, value, &spec->use_init);
+    if (strcmp(name, "rootless") == 0)
+        return read_flag_annotation(r, value, &spec->rootless);
+    if (strcmp(name, "net") == 0) {
+        if (strcmp(value, "bridge") == 0)
+            spec->net = NET_BRIDGE;
+        else if (strcmp(value, "none") == 0)
+            spec->net = NET_NONE;
+        else if (strcmp(value, "host") == 0)
+            spec->net = NET_HOST;
+        else
+            return oci_fail(r, "\"%s\": want bridge, none or host", value);
+        return 0;
+    }
+    if (strcmp(name, "ip") == 0) {
+        if (inet_pton(AF_INET, value, &spec->ip) != 1)
+            return oci_fail(r, "\"%s\" is not an IPv4 address", value);
+        spec->ip_given = 1;
+        return 0;
+    }
+    return oci_fail(r, "not one of minictr's (" MINICTR_ANNOTATION
+                       "root-overlay, net, ip, init, rootless)");
+}
+
+static int read_annotations(struct oci_reader *r, json_object *config,
+                            struct ctr_spec *spec)
+{
+    json_object *annotations;
+    const char *text;
+    size_t back;
+    int got = oci_member(r, config, "annotations", json_type_object,
+                         &annotations),
+        used = 0;
+
+    if (got <= 0)
+        return got;
+    back = oci_enter(r, "annotations");
+    spec->annotations = calloc(
+        2 * (size_t)json_object_object_length(annotations) + 1, sizeof(char *));
+    if (!spec->annotations)
+        return oci_fail(r, "%s", strerror(errno));
+    json_object_object_foreach(annotations, key, value)
+    {
+        size_t element = oci_enter(r, key);
+
+        if (!value) { /* null: as if absent */
+            oci_leave(r, element);
+            continue;
+        }
+        if (oci_value_string(r, value, &text) < 0)
+            return -1;
+        if (strncmp(key, MINICTR_ANNOTATION, strlen(MINICTR_ANNOTATION)) == 0) {
+            if (read_minictr_annotation(r, key + strlen(MINICTR_ANNOTATION),
+                                        text, spec) < 0)
+                return -1;
+        } else {
+            spec->annotations[used] = strdup(key);
+            if (!spec->annotations[used])
+                return oci_fail(r, "%s", strerror(errno));
+            spec->annotations[++used] = strdup(text);
+            if (!spec->annotations[used++])
+                return oci_fail(r, "%s", strerror(errno));
+        }
+        oci_leave(r, element);
+    }
+    oci_leave(r, back);
+    return 0;
+}
+
+/* --- the rest ------------------------------------------------------------ */
+
+static int lsm_enabled(const char *lsm)
+{
+    char text[8];
+
+    if (strcmp(lsm, "selinux") == 0)
+        return access("/sys/fs/selinux/enforce", F_OK) == 0;
+    return access("/sys/kernel/security/apparmor", F_OK) == 0 ||
+           (read_first_line("/sys/module/apparmor/parameters/enabled", text,
+                            sizeof(text)) > 0 &&
+            text[0] == 'Y');
+}
+
+int oci_lsm_field(struct oci_reader *r, json_object *obj, const char *key,
+                  const char *lsm)
+{
+    char *label = NULL;
+    size_t back;
+    int got = oci_string(r, obj, key, &label);
+
+    if (got <= 0 || !label[0]) {
+        free(label);
+        return got < 0 ? -1 : 0;
+    }
+    free(label);
+    back = oci_enter(r, key);
+    if (lsm_enabled(lsm))
+        return oci_fail(r,
+                        "not implemented by minictr (%s is enabled on "
+                        "this host, and minictr cannot apply a label)",
+                        lsm);
+    fprintf(stderr,
+            "%s: warning: %s: %s: %s is not enabled on this host: ignored\n",
+            program_name, r->file, r->path, lsm);
+    oci_leave(r, back);
+    return 0;
+}
+
+static int read_name(struct oci_reader *r, json_object *config, const char *key,
+                     char **name)
+{
+    size_t back;
+    int got = oci_string(r, config, key, name);
+
+    if (got <= 0)
+        return got;
+    back = oci_enter(r, key);
+    if (!**name) { /* "": not given (Go's omitempty) */
+        free(*name);
+        *name = NULL;
+    } else if (strlen(*name) > HOSTNAME_MAX) {
+        return oci_fail(r, "more than %d bytes", HOSTNAME_MAX);
+    } else {
+        for (const char *c = *name; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                return oci_fail(r, "a control character");
+    }
+    oci_leave(r, back);
+    return 0;
+}
+
+static int read_version(struct oci_reader *r, json_object *config)
+{
+    char *version = NULL;
+    int got = oci_string(r, config, "ociVersion", &version), major1;
+
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "ociVersion");
+    /* The spec is semantic versioning: any 1.x is compatible. */
+    major1 = strncmp(version, "1.", 2) == 0;
+    if (!major1) {
+        oci_enter(r, "ociVersion");
+        oci_fail(r,
+                 "\"%s\": minictr reads version 1 (" OCI_VERSION_MIN
+                 " to " OCI_VERSION_MAX " and later 1.x)",
+                 version);
+    }
+    free(version);
+    return major1 ? 0 : -1;
+}
+
+/* What needs another field: checked once everything is read. */
+static int check_across(struct oci_reader *r, struct ctr_spec *spec)
+{
+    int uts = spec->namespaces[SPEC_NS_UTS].wanted;
+
+    if (spec->hostname && !uts) {
+        oci_enter(r, "hostname");
+        return oci_fail(r, "needs a UTS namespace (linux.namespaces: "
+                           "{\"type\": \"uts\"}), or it would be the host's");
+    }
+    if (spec->domainname && !uts) {
+        oci_enter(r, "domainname");
+        return oci_fail(r, "needs a UTS namespace (linux.namespaces: "
+                           "{\"type\": \"uts\"}), or it would be the host's");
+    }
+    if (spec->ip_given && spec->net != NET_BRIDGE) {
+        oci_enter(r, "annotations");
+        oci_enter(r, MINICTR_ANNOTATION "ip");
+        return oci_fail(r, "an address needs " MINICTR_ANNOTATION
+                           "net \"bridge\"");
+    }
+    return 0;
+}
+
+static int read_config(struct oci_reader *r, json_object *config,
+                       struct ctr_spec *spec)
+{
+    json_object *section;
+    int got;
+
+    if (read_version(r, config) < 0 || read_root(r, config, spec) < 0)
+        return -1;
+    got = oci_member(r, config, "process", json_type_object, &section);
+    if (got <= 0) /* OPTIONAL until start; minictr creates to start */
+        return got < 0 ? -1 : oci_missing(r, "process");
+    oci_enter(r, "process");
+    if (oci_read_process(r, section, &spec->process) < 0)
+        return -1;
+    oci_leave(r, 0);
+    /* linux before the names: a hostname needs its UTS namespace. */
+    got = oci_member(r, config, "linux", json_type_object, &section);
+    if (got < 0)
+        return -1;
+    if (got) {
+        oci_enter(r, "linux");
+        if (oci_read_linux(r, section, spec) < 0)
+            return -1;
+        oci_leave(r, 0);
+    }
+    if (read_name(r, config, "hostname", &spec->hostname) < 0 ||
+        read_name(r, config, "domainname", &spec->domainname) < 0 ||
+        read_mounts(r, config, spec) < 0 || read_hooks(r, config, spec) < 0 ||
+        read_annotations(r, config, spec) < 0)
+        return -1;
+    /* Other platforms' sections: this is Linux. */
+    if (oci_refuse(r, config, "solaris") < 0 ||
+        oci_refuse(r, config, "windows") < 0 ||
+        oci_refuse(r, config, "vm") < 0 || oci_refuse(r, config, "zos") < 0)
+        return -1;
+    return check_across(r, spec);
+}
+
+static int read_spec(const char *path, const char *bundle, int saved,
+                     struct ctr_spec *spec)
+{
+    struct oci_reader reader = {.file = path, .bundle = bundle, .saved = saved};
+    json_object *config;
+    int rc;
+
+    if (oci_json_parse_file(path, &config) < 0)
+        return -1;
+    rc = read_config(&reader, config, spec);
+    json_object_put(config);
+    if (rc < 0)
+        spec_free(spec); /* all that was read; spec_init()'s again */
+    return rc;
+}
+
+int oci_config_read(const char *path, const char *bundle, struct ctr_spec *spec)
+{
+    return read_spec(path, bundle, 0, spec);
+}
+
+int oci_config_read_saved(const char *path, struct ctr_spec *spec)
+{
+    return read_spec(path, NULL, 1, spec);
+}
+
+int oci_process_read(const char *path, struct spec_process *process)
+{
+    struct oci_reader reader = {.file = path};
+    json_object *object;
+    int rc;
+
+    if (oci_json_parse_file(path, &object) < 0)
+        return -1;
+    rc = oci_read_process(&reader, object, process);
+    json_object_put(object);
+    if (rc < 0)
+        spec_process_free(process);
+    return rc;
+}
