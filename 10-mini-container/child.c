@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "err.h"
 #include "exec.h"
 #include "filter.h"
+#include "hooks.h"
 #include "init.h"
 #include "mounts.h"
 #include "namespaces.h"
@@ -122,6 +124,31 @@ static int write_sysctls(const struct ctr_spec *spec, const char *root)
     return 0;
 }
 
+int child_runs_hooks(const struct ctr_spec *spec)
+{
+    return spec->hooks[HOOK_CREATE_CONTAINER].count ||
+           spec->hooks[HOOK_START_CONTAINER].count;
+}
+
+/* After "go": the state for our hooks, as the parent sends it. */
+static int receive_hook_state(struct container *c)
+{
+    uint32_t length;
+
+    if (!child_runs_hooks(c->spec))
+        return 0;
+    if (read(c->sync_fd, &length, sizeof(length)) != sizeof(length) ||
+        length > 1 << 20 || !(c->hook_state = calloc(1, length + 1)))
+        return error_msg("the hooks' state from the parent");
+    for (uint32_t done = 0; done < length;) {
+        ssize_t n = read(c->sync_fd, c->hook_state + done, length - done);
+        if (n <= 0)
+            return error_msg("the hooks' state from the parent");
+        done += (uint32_t)n;
+    }
+    return 0;
+}
+
 /* 6-8. Root, mounts, pivot: the container's filesystem. */
 static int make_filesystem(struct container *c)
 {
@@ -152,6 +179,10 @@ static int make_filesystem(struct container *c)
     step_begin(STEP_MOUNTS);
     if (mounts_make(spec, root) < 0 || write_sysctls(spec, root) < 0 ||
         mounts_protect(spec, root) < 0)
+        return -1;
+    /* createContainer: in our namespaces, the host's paths still in
+     * sight, before pivot_root. */
+    if (hooks_run(spec, HOOK_CREATE_CONTAINER, c->hook_state) < 0)
         return -1;
     step_end(STEP_MOUNTS);
     step_begin(STEP_PIVOT);
@@ -290,7 +321,15 @@ static void wait_at_gate(struct container *c)
     step_begin(STEP_START);
     snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", c->gate_fd);
     gate = open(fd_path, O_WRONLY | O_CLOEXEC);
-    if (gate < 0 || write(gate, "0", 1) != 1) {
+    if (gate < 0) {
+        error_errno("the start gate");
+        _exit(EXIT_TOOL_FAILED);
+    }
+    /* startContainer: just before the process, in the container. Start
+     * hears of a failure as the gate closing without a word. */
+    if (hooks_run(c->spec, HOOK_START_CONTAINER, c->hook_state) < 0)
+        _exit(EXIT_TOOL_FAILED);
+    if (write(gate, "0", 1) != 1) {
         error_errno("the start gate");
         _exit(EXIT_TOOL_FAILED);
     }
@@ -351,7 +390,9 @@ void child_main(struct container *c)
      * too, so that the story is told in order and not interleaved. */
     int in_order = (spec->namespaces[SPEC_NS_USER].wanted &&
                     !spec->namespaces[SPEC_NS_USER].path) ||
-                   trace_on;
+                   trace_on || child_runs_hooks(spec) ||
+                   hooks_wanted(spec, HOOK_PRESTART) ||
+                   hooks_wanted(spec, HOOK_CREATE_RUNTIME);
 
     /* Here since clone3: on v1 the cgroup joins happened on the way. */
     step_begin_at_end_of(STEP_CHILD_UP, STEP_CGROUP);
@@ -366,6 +407,8 @@ void child_main(struct container *c)
     if (in_order) {
         child_await_go(c->sync_fd);
         released = 1;
+        if (receive_hook_state(c) < 0)
+            _exit(EXIT_TOOL_FAILED);
     } else {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* and the wait below checks */
     }

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
@@ -25,6 +26,7 @@
 
 #include "create.h"
 #include "err.h"
+#include "hooks.h"
 #include "network.h"
 #include "policy.h"
 #include "process.h"
@@ -161,9 +163,6 @@ int container_check(struct container *c)
     for (int i = 0; i < spec->sysctl_count; i++)
         if (check_sysctl(spec, spec->sysctls[i].key) < 0)
             return -1;
-    for (int kind = 0; kind < HOOK_KIND_COUNT; kind++)
-        if (spec->hooks[kind].count)
-            return error_msg("hooks: not implemented by minictr yet");
     if (geteuid() != 0 && !spec->namespaces[SPEC_NS_USER].wanted)
         return error_msg("not root: a container made by uid %d needs a user "
                          "namespace",
@@ -289,6 +288,48 @@ static int join_pid_namespace(const struct ctr_spec *spec)
     return rc < 0 ? error_errno("join %s", path) : 0;
 }
 
+/* prestart and createRuntime: in our namespaces, the container's
+ * state "creating". */
+static int run_create_hooks(const struct container *c)
+{
+    char *state;
+    int rc;
+
+    if (!hooks_wanted(c->spec, HOOK_PRESTART) &&
+        !hooks_wanted(c->spec, HOOK_CREATE_RUNTIME))
+        return 0;
+    state = hooks_state(c->spec, c->ctx->id, "creating", c->pid,
+                        c->ctx->bundle);
+    rc = !state || hooks_run(c->spec, HOOK_PRESTART, state) < 0 ||
+                 hooks_run(c->spec, HOOK_CREATE_RUNTIME, state) < 0
+             ? -1
+             : 0;
+    free(state);
+    return rc;
+}
+
+/* The child's hooks (createContainer, startContainer) need the state it
+ * cannot know itself (its host PID): sent after "go", its length first. */
+static int send_hook_state(const struct container *c)
+{
+    uint32_t length;
+    char *state;
+    int rc = 0;
+
+    if (!child_runs_hooks(c->spec))
+        return 0;
+    state = hooks_state(c->spec, c->ctx->id, "created", c->pid,
+                        c->ctx->bundle);
+    if (!state)
+        return -1;
+    length = (uint32_t)strlen(state);
+    if (write(c->parent_sync_fd, &length, sizeof(length)) != sizeof(length) ||
+        write(c->parent_sync_fd, state, length) != (ssize_t)length)
+        rc = -1; /* the child is gone: it said why */
+    free(state);
+    return rc;
+}
+
 /* Undo what container_make made, the child first. */
 static void undo(struct container *c)
 {
@@ -371,11 +412,16 @@ int container_make(struct container *c)
          network_connect(spec, c->ctx->id, c->state_dir, c->pid) < 0))
         goto fail;
     step_end(STEP_NETWORK);
+    /* The engine's hooks for this moment: the namespaces are there,
+     * nothing of the container's has run yet. */
+    if (run_create_hooks(c) < 0)
+        goto fail;
     /* It may have failed on its own meanwhile (its error is on stderr):
      * then the write finds no reader, which is no error of ours (SIGPIPE
      * ignored here only; the child keeps the default for its command). */
     signal(SIGPIPE, SIG_IGN);
     if (write(c->parent_sync_fd, "g", 1) != 1 ||
+        send_hook_state(c) < 0 ||
         read(c->parent_sync_fd, &ready, 1) != 1) {
         trace("the container ended before it was ready");
         ready = 0;

@@ -43,7 +43,12 @@ struct container {
      * console socket), the gate (O_PATH, opened for writing at the gate) */
     int sync_fd, console_fd, gate_fd;
     int parent_sync_fd, parent_console_fd; /* ours */
+    char *hook_state; /* the child's: for createContainer, startContainer */
 };
+
+/* Does the child run hooks (createContainer, startContainer)? Then it
+ * waits for the parent from the start, and gets the state from it. */
+int child_runs_hooks(const struct ctr_spec *spec);
 
 /* Step 1 for both front ends: what can be checked and built before
  * anything is made (the seccomp filter compiled, the namespaces paths

@@ -343,8 +343,8 @@ static const struct command {
     {"create", oci_create},      {"start", oci_start},
     {"state", oci_state},        {"delete", oci_delete},
     {"list", oci_list},          {"pause", oci_pause},
-    {"resume", oci_resume},      {"spec", oci_spec},
-    {"features", oci_features},
+    {"resume", oci_resume},      {"update", oci_update},
+    {"spec", oci_spec},          {"features", oci_features},
 };
 
 /* The global options, before the command word: -v (--debug), and an OCI

@@ -36,6 +36,7 @@
 
 #include "create.h"
 #include "err.h"
+#include "hooks.h"
 #include "oci.h"
 #include "oci_config.h"
 #include "process.h"
@@ -132,6 +133,33 @@ static int parse_args(const char *verb, int argc, char **argv, int needs_id,
     return 0;
 }
 
+/* poststart and poststop: the saved spec's hooks of KIND, in our
+ * namespaces; a failure is reported, and changes nothing (the spec:
+ * "the runtime MUST log a warning"). */
+static void run_post_hooks(const char *dir, const char *id,
+                           enum spec_hook_kind kind, pid_t pid)
+{
+    char saved[PATH_MAX + 16], bundle[PATH_MAX], *state;
+    struct ctr_spec spec;
+
+    snprintf(saved, sizeof(saved), "%s/config.json", dir);
+    spec_init(&spec);
+    if (oci_config_read_saved(saved, &spec) < 0)
+        return;
+    if (hooks_wanted(&spec, kind)) {
+        if (state_read(dir, "bundle", bundle, sizeof(bundle)) < 0)
+            bundle[0] = '\0';
+        state = hooks_state(&spec, id,
+                            kind == HOOK_POSTSTART ? "running" : "stopped",
+                            pid, bundle);
+        if (state && hooks_run(&spec, kind, state) < 0)
+            error_msg("warning: a %s hook failed; the container goes on",
+                      kind == HOOK_POSTSTART ? "poststart" : "poststop");
+        free(state);
+    }
+    spec_free(&spec);
+}
+
 /* The state directory of container ID, which must exist. */
 static int find_container(const char *id, char *dir, size_t size)
 {
@@ -215,7 +243,7 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
     if (load_bundle(a, bundle, sizeof(bundle), spec) < 0)
         return -1;
     snprintf(ctx->id, sizeof(ctx->id), "%s", a->id);
-    ctx->bundle = a->bundle;
+    ctx->bundle = strdup(bundle); /* for the hooks' state */
     ctx->pid_file = a->pid_file;
     ctx->console_socket = a->console_socket;
     ctx->preserve_fds = a->preserve_fds;
@@ -277,7 +305,10 @@ int oci_start(int argc, char **argv)
         return error_msg("cannot start a container that is %s",
                          state_status_names[status]),
                1;
-    return container_open_gate(dir) < 0 ? 1 : 0;
+    if (container_open_gate(dir) < 0)
+        return 1;
+    run_post_hooks(dir, a.id, HOOK_POSTSTART, pid);
+    return 0;
 }
 
 /* run --bundle B ID: create, start, and (unless --detach) wait, then
@@ -296,12 +327,15 @@ int oci_run(int argc, char **argv)
         return 1;
     if (container_open_gate(c.state_dir) < 0)
         kill(c.pid, SIGKILL);
+    else
+        run_post_hooks(c.state_dir, a.id, HOOK_POSTSTART, c.pid);
     sigprocmask(SIG_SETMASK, &c.saved_mask, NULL);
     if (a.detach) {
         close(c.lock_fd);
         return 0;
     }
     code = container_wait_and_delete(&c);
+    run_post_hooks(c.state_dir, a.id, HOOK_POSTSTOP, 0);
     container_remove_state(c.state_dir, spec.rootless);
     close(c.lock_fd);
     return code;
@@ -396,5 +430,8 @@ int oci_delete(int argc, char **argv)
                          "it first, or delete --force)",
                          a.id, state_status_names[status]),
                1;
-    return delete_container(dir, a.id) < 0 ? 1 : 0;
+    /* poststop needs the saved spec: before the state goes. */
+    if (delete_container(dir, a.id, run_post_hooks) < 0)
+        return 1;
+    return 0;
 }

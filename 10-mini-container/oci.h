@@ -5,8 +5,10 @@
 #ifndef CTLAB_OCI_H
 #define CTLAB_OCI_H
 
+#include "oci_config.h"
+
 /* The runtime-spec version minictr implements and reports. */
-#define OCI_VERSION "1.1.0"
+#define OCI_VERSION OCI_VERSION_MAX
 
 int oci_create(int argc, char **argv);
 int oci_start(int argc, char **argv);

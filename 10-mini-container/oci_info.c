@@ -21,6 +21,7 @@
 #include "err.h"
 #include "oci.h"
 #include "oci_config.h"
+#include "oci_json.h"
 #include "spec_defaults.h"
 #include "state.h"
 
@@ -270,4 +271,107 @@ int oci_features(int argc, char **argv)
     if (argc != 1)
         return error_msg("features: no arguments"), 1;
     return oci_features_write(stdout) < 0 ? 1 : 0;
+}
+
+/* Every limit set in FROM replaces TO's (0 or empty: not set). */
+static void merge_limits(struct cgroup_limits *to,
+                         const struct cgroup_limits *from)
+{
+    if (from->memory)
+        to->memory = from->memory;
+    if (from->memory_swap)
+        to->memory_swap = from->memory_swap;
+    if (from->memory_reservation)
+        to->memory_reservation = from->memory_reservation;
+    if (from->has_cpu_max) {
+        to->has_cpu_max = 1;
+        to->cpu_quota = from->cpu_quota;
+        to->cpu_period = from->cpu_period;
+    }
+    if (from->cpu_weight)
+        to->cpu_weight = from->cpu_weight;
+    if (from->cpu_shares)
+        to->cpu_shares = from->cpu_shares;
+    if (from->cpuset_cpus[0])
+        memcpy(to->cpuset_cpus, from->cpuset_cpus, sizeof(to->cpuset_cpus));
+    if (from->cpuset_mems[0])
+        memcpy(to->cpuset_mems, from->cpuset_mems, sizeof(to->cpuset_mems));
+    if (from->pids)
+        to->pids = from->pids;
+    if (from->io_weight)
+        to->io_weight = from->io_weight;
+    if (from->io_max_count) {
+        memcpy(to->io_max, from->io_max, sizeof(to->io_max));
+        to->io_max_count = from->io_max_count;
+    }
+    if (from->device_count) {
+        memcpy(to->devices, from->devices, sizeof(to->devices));
+        to->device_count = from->device_count;
+    }
+}
+
+/* update --resources FILE|- ID: new limits for a live container, read as
+ * config.json's linux.resources (by the same parser), written into its
+ * cgroup and into its saved spec. */
+int oci_update(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"resources", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *file = NULL;
+    char dir[PATH_MAX], saved[PATH_MAX + 16], temporary[PATH_MAX + 32];
+    struct ctr_spec spec, update;
+    struct oci_reader reader = {0};
+    json_object *object;
+    struct cgroup cg;
+    int c, rc;
+    FILE *f;
+    pid_t pid;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+r:", options, NULL)) != -1) {
+        if (c != 'r')
+            return report_bad_option(argv), 1;
+        file = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
+    }
+    if (!file)
+        return error_msg("update: --resources FILE (or -) is the only way "
+                         "minictr takes new limits"),
+               1;
+    if (container_of("update", argc, argv, dir, sizeof(dir)) < 0)
+        return 1;
+    c = state_status(dir, &pid);
+    if (c != STATUS_CREATED && c != STATUS_RUNNING)
+        return error_msg("update: container \"%s\" is %s", argv[optind],
+                         state_status_names[c]),
+               1;
+    reader.file = file;
+    spec_init(&update);
+    if (oci_json_parse_file(file, &object) < 0)
+        return 1;
+    rc = oci_read_resources(&reader, object, &update);
+    json_object_put(object);
+    if (rc < 0)
+        return 1;
+    snprintf(saved, sizeof(saved), "%s/config.json", dir);
+    spec_init(&spec);
+    if (container_cgroup(dir, argv[optind], &cg) != 1 ||
+        oci_config_read_saved(saved, &spec) < 0)
+        return error_msg("update: container \"%s\" has no cgroup",
+                         argv[optind]),
+               1;
+    if (cgroup_set_limits(&cg, &update.limits) < 0)
+        return 1;
+    /* The saved spec says what the container was given: now these. */
+    merge_limits(&spec.limits, &update.limits);
+    spec.limit_count += update.limit_count;
+    snprintf(temporary, sizeof(temporary), "%s.new", saved);
+    f = fopen(temporary, "we");
+    rc = f ? oci_config_write(&spec, f) : -1;
+    if (!f || fclose(f) != 0 || rc < 0 || rename(temporary, saved) < 0)
+        return error_errno("update: write %s", saved), 1;
+    spec_free(&spec);
+    spec_free(&update);
+    return 0;
 }

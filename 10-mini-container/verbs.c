@@ -279,7 +279,10 @@ static void wait_for_end(int pidfd, int tenths)
         ;
 }
 
-int delete_container(const char *dir, const char *id)
+int delete_container(const char *dir, const char *id,
+                     void (*before_removal)(const char *dir, const char *id,
+                                            enum spec_hook_kind kind,
+                                            pid_t pid))
 {
     struct cgroup cg;
     pid_t pid;
@@ -296,6 +299,8 @@ int delete_container(const char *dir, const char *id)
     has_cgroup = container_cgroup(dir, id, &cg);
     if (has_cgroup == 1 && cgroup_exists(&cg) && cgroup_destroy(&cg) < 0)
         return -1;
+    if (before_removal)
+        before_removal(dir, id, HOOK_POSTSTOP, 0);
     container_remove_state(dir, geteuid() != 0);
     return has_cgroup < 0 ? -1 : 0;
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "spec.h"
+
 /* The running container NAME: its state dir, its init's host PID and a
  * pidfd for it (checked against the init's recorded start time). */
 int find_running(const char *name, char *dir, size_t size, pid_t *pid,
@@ -27,8 +29,12 @@ int parse_signal(const char *text);
 int signal_all_processes(const char *dir, const char *id, int sig);
 
 /* delete: SIGKILL its init (and the rest of its cgroup), remove its
- * cgroup and its state. Whatever state it is in. */
-int delete_container(const char *dir, const char *id);
+ * cgroup, call BEFORE_REMOVAL (the poststop hooks; NULL: none), remove
+ * its state. Whatever state it is in. */
+int delete_container(const char *dir, const char *id,
+                     void (*before_removal)(const char *dir, const char *id,
+                                            enum spec_hook_kind kind,
+                                            pid_t pid));
 
 /* exec: CMD in the running container NAME; its exit code. */
 int exec_in_container(const char *name, char **command);
