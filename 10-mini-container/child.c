@@ -216,7 +216,7 @@ static int make_filesystem(struct container *c)
 }
 
 /* The process's limits and user, before the capabilities go. */
-static int set_process_limits(const struct spec_process *p)
+int child_set_process_limits(const struct spec_process *p)
 {
     char text[16];
     int fd;
@@ -272,7 +272,7 @@ static int restrict_process(const struct container *c)
     /* Nothing but the stdio, the sync channel and the gate (and the
      * --preserve-fds) from here: whatever the steps above opened. */
     if (close_fds_from(3 + c->ctx->preserve_fds, c->sync_fd, c->gate_fd) < 0 ||
-        set_process_limits(&spec->process) < 0)
+        child_set_process_limits(&spec->process) < 0)
         return -1;
     plan.change_user = spec->process.uid != 0 || spec->process.gid != 0;
     plan.uid = spec->process.uid;

@@ -28,7 +28,7 @@
 #include "err.h"
 #include "hooks.h"
 #include "network.h"
-#include "policy.h"
+#include "oci_config.h"
 #include "process.h"
 #include "rootless.h"
 #include "state.h"
@@ -178,27 +178,28 @@ int container_check(struct container *c)
     return 0;
 }
 
-/* What exec needs later, written now: the environment and workdir run
- * gave the container, and its policy (capabilities, seccomp filter). */
-static int save_for_exec(const struct container *c)
+/* The spec, persisted: exec, kill, update and delete read it back (as
+ * config.json, oci_config.c), and give a process exactly the policy the
+ * container was given, never defaults rebuilt later. */
+static int save_spec(const struct container *c)
 {
-    const struct spec_process *p = &c->spec->process;
-    char *env = NULL;
+    char *json = NULL;
     size_t size = 0;
-    FILE *text = open_memstream(&env, &size);
+    FILE *text = open_memstream(&json, &size);
     int rc;
 
     if (!text)
         return error_errno("open_memstream");
-    for (int i = 0; i < p->env_count; i++) /* one per line */
-        fprintf(text, "%s\n", p->env[i]);
-    if (fclose(text) != 0)
-        return error_errno("open_memstream");
-    rc = state_write_bytes(c->state_dir, "env", env, size);
-    free(env);
-    if (rc < 0 || state_write(c->state_dir, "workdir", p->cwd) < 0)
-        return -1;
-    return policy_save(c->state_dir, p->caps.bounding, c->filter);
+    rc = oci_config_write(c->spec, text);
+    if (fclose(text) != 0 || rc < 0) {
+        free(json);
+        return error_errno("the spec as JSON");
+    }
+    trace("write %s/config.json  <- the spec, for exec, kill and delete",
+          c->state_dir);
+    rc = state_write_bytes(c->state_dir, "config.json", json, size);
+    free(json);
+    return rc;
 }
 
 int container_make_state(struct container *c)
@@ -362,7 +363,7 @@ int container_make(struct container *c)
     int sync[2];
     char ready;
 
-    if (save_for_exec(c) < 0)
+    if (save_spec(c) < 0)
         goto fail;
     /* 3. The cgroup, limits set before anything runs in it. */
     step_begin(STEP_CGROUP);

@@ -80,6 +80,10 @@ void container_remove_state(const char *state_dir, int rootless);
  * 1, or 0 when it has none (rootless without delegation). */
 int container_cgroup(const char *dir, const char *name, struct cgroup *cg);
 
+/* The process's rlimits, oomScoreAdj, umask and supplementary groups,
+ * set on this process (the child, and exec's joiner). */
+int child_set_process_limits(const struct spec_process *p);
+
 /* The container side (child.c): steps 6-9 and 11, never returns. */
 __attribute__((noreturn)) void child_main(struct container *c);
 

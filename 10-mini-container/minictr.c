@@ -9,7 +9,7 @@
  *   1. check: the spec, from the flags (spec_flags.c, starting from
  *      minictr's defaults, spec_defaults.c); the seccomp filter compiled
  *   2. state: /run/ctlab/NAME, locked, with the start gate (a fifo) and
- *      what exec will need (policy.c)                      (state.c)
+ *      the spec as config.json, which exec reads back     (state.c)
  *   3. cgroup: the limits and docker's device rules         (chapter 05)
  *   4. clone: clone3 with new PID, mount, UTS, IPC and network namespaces
  *      (and a user namespace, rootless), straight into the cgroup (01-05)
@@ -246,8 +246,11 @@ static int command_run(int argc, char **argv)
 
 static int command_exec(int argc, char **argv)
 {
-    int first = argc >= 3 && strcmp(argv[2], "--") == 0 ? 3 : 2;
+    int first;
 
+    if (argc > 1 && argv[1][0] == '-') /* options first: runc's exec */
+        return oci_exec(argc, argv);
+    first = argc >= 3 && strcmp(argv[2], "--") == 0 ? 3 : 2;
     if (argc < 3 || first >= argc)
         return -1;
     return exec_in_container(argv[1], argv + first);

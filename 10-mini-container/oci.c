@@ -169,25 +169,6 @@ static int find_container(const char *id, char *dir, size_t size)
     return 0;
 }
 
-/* The pid file, written whole (a temporary renamed into place): the
- * engine reads it the moment create returns. */
-static int write_pid_file(const char *path, pid_t pid)
-{
-    char temporary[PATH_MAX + 16];
-    FILE *f;
-
-    snprintf(temporary, sizeof(temporary), "%s.tmp", path);
-    f = fopen(temporary, "we");
-    if (!f)
-        return error_errno("--pid-file %s", path);
-    fprintf(f, "%d", (int)pid);
-    if (fclose(f) != 0 || rename(temporary, path) < 0) {
-        unlink(temporary);
-        return error_errno("--pid-file %s", path);
-    }
-    return 0;
-}
-
 /* The bundle's spec, read and persisted: config.json in the state
  * directory is what exec, kill and delete read from now on. */
 static int load_bundle(const struct oci_args *a, char *bundle, size_t size,
@@ -206,30 +187,21 @@ static int load_bundle(const struct oci_args *a, char *bundle, size_t size,
     return 0;
 }
 
-static int save_state(const struct container *c, const char *bundle)
+/* When the container was made, as `state` and `list` show it. Written
+ * once it is created: gc leaves a created container to its engine's
+ * delete, and takes one whose create was killed. */
+static int save_created(const struct container *c)
 {
-    char path[PATH_MAX + 16], when[64];
+    char when[64];
     struct timespec now;
     struct tm utc;
-    FILE *f;
-    int rc;
 
-    snprintf(path, sizeof(path), "%s/config.json", c->state_dir);
-    f = fopen(path, "wex");
-    if (!f)
-        return error_errno("write %s", path);
-    rc = oci_config_write(c->spec, f);
-    if (fclose(f) != 0 || rc < 0)
-        return error_errno("write %s", path);
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &utc);
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &utc);
     snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
              now.tv_nsec);
-    return state_write(c->state_dir, "bundle", bundle) < 0 ||
-                   state_write(c->state_dir, "created", when) < 0
-               ? -1
-               : 0;
+    return state_write(c->state_dir, "created", when);
 }
 
 /* create, and run's first half: up to the gate. Returns 0 with C's
@@ -257,7 +229,7 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
     if (block_forwarded_signals(&c->saved_mask) < 0 || container_check(c) < 0 ||
         container_make_state(c) < 0)
         return -1;
-    if (save_state(c, bundle) < 0) {
+    if (state_write(c->state_dir, "bundle", bundle) < 0) {
         container_remove_state(c->state_dir, spec->rootless);
         return -1;
     }
@@ -266,7 +238,8 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
         return -1;
     /* Ended before it was ready (it said why), or no pid file: reaped,
      * its cgroup and state removed. */
-    if (made > 0 || (a->pid_file && write_pid_file(a->pid_file, c->pid) < 0)) {
+    if (made > 0 || (a->pid_file && state_write_pid_file(a->pid_file, c->pid) < 0) ||
+        save_created(c) < 0) {
         kill(c->pid, SIGKILL);
         container_wait_and_delete(c);
         container_remove_state(c->state_dir, spec->rootless);

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,4 +445,21 @@ int state_allocate_ip(const char *dir, const struct in_addr *wanted,
 out:
     close(fd);
     return rc;
+}
+
+int state_write_pid_file(const char *path, pid_t pid)
+{
+    char temporary[PATH_MAX + 16];
+    FILE *f;
+
+    snprintf(temporary, sizeof(temporary), "%s.tmp", path);
+    f = fopen(temporary, "we");
+    if (!f)
+        return error_errno("--pid-file %s", path);
+    fprintf(f, "%d", (int)pid);
+    if (fclose(f) != 0 || rename(temporary, path) < 0) {
+        unlink(temporary);
+        return error_errno("--pid-file %s", path);
+    }
+    return 0;
 }

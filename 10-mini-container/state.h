@@ -86,4 +86,8 @@ int state_lock_network(void);
 int state_allocate_ip(const char *dir, const struct in_addr *wanted,
                       struct in_addr *address);
 
+/* An OCI caller's --pid-file: PID, written whole (a temporary renamed
+ * into place): the engine reads it the moment we return. */
+int state_write_pid_file(const char *path, pid_t pid);
+
 #endif

@@ -423,7 +423,7 @@ restore_subids() {
     assert_line --regexp '^ctlab-mc-[0-9]+$'
     assert_line pid=1
     assert_line --regexp 'inet 10\.200\.250\.2/30'
-    assert_line "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero "
+    assert_line "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero "
     assert_line host-reached
     # The limits are the host's real files: 128 MiB OOM-kills.
     run -137 env IMAGE="$ROOT" "$script" /bin/probe memhog 256
@@ -765,5 +765,5 @@ restore_subids() {
         "$0" run --rootfs "$1" --name ctlab-full -- /bin/true 2>&1; status=$?
         ls -A /run/ctlab | grep -v -e "^fill$" -e "^\.lock$"; exit $status' \
         "$(command -v minictr)" "$ROOT"
-    assert_output "minictr: write /run/ctlab/ctlab-full/.env.new: No space left on device"
+    assert_output "minictr: write /run/ctlab/ctlab-full/.config.json.new: No space left on device"
 }
