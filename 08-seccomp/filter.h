@@ -7,12 +7,19 @@
  *     deny mount                    EPERM unless another errno is named
  *     deny clone arg0&0x10000000    only when CLONE_NEWUSER is set
  *     deny clone3 ENOSYS
+ *     deny setns,unshare            one rule for several calls
  *     allow read                    (in an allowlist: default errno EPERM)
  *     kill ptrace                   the process dies with SIGSYS
  *
  * Conditions: argN&MASK (all MASK bits set), argN==V, argN!=V; several
- * on one line must all hold. seccomp-run (this chapter) and minictr build
- * and load filters with these functions.
+ * on one line must all hold, except when two test the same argument:
+ * then each is a rule of its own and any one is enough (libseccomp
+ * refuses the pair; runc splits it the same way). seccomp-run (this
+ * chapter) and minictr build and load filters with these functions.
+ *
+ * Two steps: the text is parsed into a struct filter_profile, which an
+ * OCI config.json's linux.seccomp fills too, and filter_from_rules()
+ * compiles any profile into a filter.
  */
 #ifndef CTLAB_FILTER_H
 #define CTLAB_FILTER_H
@@ -28,42 +35,47 @@ enum unknown_names { UNKNOWN_SKIP, UNKNOWN_ERROR };
 /* A profile as data: what the text format and an OCI config.json's
  * linux.seccomp both say, and what filter_from_rules compiles. */
 struct filter_arg {
-    unsigned index;        /* the argument, 0-5 */
-    enum scmp_compare op;  /* SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, ... */
+    unsigned index;            /* the argument, 0-5 */
+    enum scmp_compare op;      /* SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, ... */
     uint64_t value, value_two; /* MASKED_EQ: (arg & value) == value_two */
 };
 
 struct filter_rule {
-    char **names; /* the calls it applies to, NULL-terminated; a name
-                   * libseccomp does not know may be one ctlab knows by
-                   * number (open_tree_attr) */
+    char **names;    /* the calls it applies to, NULL-terminated; a name
+                      * libseccomp does not know may be one ctlab knows by
+                      * number (open_tree_attr) */
     uint32_t action; /* SCMP_ACT_ERRNO(EPERM), SCMP_ACT_ALLOW, ... */
     struct filter_arg args[6];
-    int arg_count; /* all must hold */
+    int arg_count; /* all must hold (one argument twice: either, as runc) */
+    int line;      /* its line in a text profile, for messages; 0: none */
 };
 
 struct filter_profile {
     uint32_t default_action;
     uint32_t *architectures; /* SCMP_ARCH_*; none: the native one */
     int architecture_count;
-    unsigned flags; /* SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW (seccomp(2)) */
+    unsigned flags; /* SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW */
     struct filter_rule *rules;
     int rule_count;
+    char *source; /* names it in messages ("profile.txt"); NULL: none */
 };
 
 /* Parse profile TEXT into PROFILE (every rule, nothing compiled). SOURCE
- * names it in messages; errors give the line. -1 on error (reported). */
+ * names it in messages; errors give the line. -1 on error (reported),
+ * and PROFILE is left empty. */
 int filter_profile_parse(const char *text, const char *source,
                          struct filter_profile *profile);
 
 /* Read profile file PATH and parse it (a profile holds no NUL byte). */
 int filter_profile_read_file(const char *path, struct filter_profile *profile);
 
-/* Compile PROFILE into a filter. NULL on error (reported). */
+/* Compile PROFILE into a filter: its architectures added to the native
+ * one, its flags set, a rule for each name (skipped where its action is
+ * the default's). NULL on error (reported). */
 scmp_filter_ctx filter_from_rules(const struct filter_profile *profile,
                                   enum unknown_names unknown);
 
-/* Free what PROFILE owns. */
+/* Free what PROFILE owns, and empty it. */
 void filter_profile_free(struct filter_profile *profile);
 
 /* ctlab's default profile: what Docker's default profile blocks that

@@ -10,6 +10,10 @@ setup() {
     load test_helper/common
     requires seccomp
     PROFILE="$BATS_TEST_TMPDIR/profile"
+    # Builds filters from a struct filter_profile, as chapter 10 fills it
+    # from a config.json: the actions, comparisons, architectures and
+    # flags the text format has no words for.
+    FILTER="$CTLAB_ROOT/tests/unit/test-filter"
 }
 
 teardown() {
@@ -109,6 +113,142 @@ EOF
     assert_output EBADF
 }
 
+@test "one rule for several calls: 'deny setns,unshare' refuses both, and only them" {
+    printf 'default allow\ndeny setns,unshare\n' >"$PROFILE"
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall setns
+    assert_output EPERM
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall unshare
+    assert_output EPERM
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall getpid
+    assert_output ok
+    # Unfiltered, each fails otherwise.
+    run -0 "$PROBE" try-syscall setns
+    assert_output EBADF
+    run -0 "$PROBE" try-syscall unshare
+    assert_output EINVAL
+}
+
+@test "two conditions on one argument: either is enough (one rule each, as runc)" {
+    # setns(-1, 0): arg1 is 0. Both conditions can never hold at once, so
+    # EPERM means the first one alone was enough.
+    printf 'default allow\ndeny setns arg1==0 arg1==0x40000000\n' >"$PROFILE"
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall setns
+    assert_output EPERM
+    printf 'default allow\ndeny setns arg1==0x40000000 arg1==0\n' >"$PROFILE"
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall setns
+    assert_output EPERM
+    # Neither holds: the call gets through.
+    printf 'default allow\ndeny setns arg1==0x20000000 arg1==0x40000000\n' >"$PROFILE"
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall setns
+    assert_output EBADF
+    # On two arguments, both must still hold (arg0 is -1, the bad fd).
+    printf 'default allow\ndeny setns arg0==1 arg1==0\n' >"$PROFILE"
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall setns
+    assert_output EBADF
+}
+
+@test "a rule with the default's action is skipped (libseccomp refuses it), the others kept" {
+    printf 'default allow\nallow setns\ndeny unshare\n' >"$PROFILE"
+    run -0 --separate-stderr seccomp-run -v --profile "$PROFILE" -- "$PROBE" try-syscall unshare
+    assert_output EPERM
+    assert_equal "$(grep -c 'setns: allow is the default already' <<<"$stderr")" 1
+    run -0 seccomp-run --profile "$PROFILE" -- "$PROBE" try-syscall setns
+    assert_output EBADF
+}
+
+@test "each comparison of OCI's args (SCMP_CMP_*) matches exactly where it should" {
+    # test-filter compare OP VALUE VALUE_TWO NSTYPE: EPERM when the rule
+    # on setns's arg1 matched NSTYPE, EBADF when it did not.
+    run -0 "$FILTER" compare ne 5 0 4
+    assert_output EPERM
+    run -0 "$FILTER" compare ne 5 0 5
+    assert_output EBADF
+    run -0 "$FILTER" compare lt 5 0 4
+    assert_output EPERM
+    run -0 "$FILTER" compare lt 5 0 5
+    assert_output EBADF
+    run -0 "$FILTER" compare le 5 0 5
+    assert_output EPERM
+    run -0 "$FILTER" compare le 5 0 6
+    assert_output EBADF
+    run -0 "$FILTER" compare eq 5 0 5
+    assert_output EPERM
+    run -0 "$FILTER" compare eq 5 0 4
+    assert_output EBADF
+    run -0 "$FILTER" compare ge 5 0 5
+    assert_output EPERM
+    run -0 "$FILTER" compare ge 5 0 4
+    assert_output EBADF
+    run -0 "$FILTER" compare gt 5 0 6
+    assert_output EPERM
+    run -0 "$FILTER" compare gt 5 0 5
+    assert_output EBADF
+    # masked_eq: (arg1 & VALUE) == VALUE_TWO, OCI's value and valueTwo
+    run -0 "$FILTER" compare masked_eq 0x3 0x1 0x5
+    assert_output EPERM
+    run -0 "$FILTER" compare masked_eq 0x3 0x1 0x7
+    assert_output EBADF
+}
+
+@test "errno N, trace without a tracer and log: what the filtered call returns" {
+    run -0 "$FILTER" action errno:38
+    assert_line --index 0 ENOSYS
+    run -0 "$FILTER" action errno:13
+    assert_line --index 0 EACCES
+    # SCMP_ACT_TRACE with no tracer attached: ENOSYS (seccomp(2)).
+    run -0 "$FILTER" action trace:7
+    assert_line --index 0 ENOSYS
+    # log lets the call through (and logs it): the kernel's own EBADF.
+    run -0 "$FILTER" action log
+    assert_line --index 0 EBADF
+}
+
+@test "trap sends a SIGSYS the process may catch; kill-thread ends a thread, kill-process them all" {
+    # The call is made by a second thread; the first one reports after.
+    run -0 "$FILTER" action trap
+    assert_line --index 0 --regexp '^SIGSYS caught \(SYS_SECCOMP, syscall [0-9]+\)$'
+    assert_line --index 1 "the process goes on"
+    run -0 "$FILTER" action kill-thread
+    assert_output "the process goes on"
+    run -0 "$FILTER" action kill-process
+    assert_output "killed by SIGSYS"
+}
+
+@test "an architecture the profile adds is filtered; one it leaves out is killed" {
+    run -0 "$FILTER" arch unfiltered
+    [ "$output" = EBADF ] || skip "no 32-bit system calls here (x86-64 with IA32 emulation): $output"
+    # A 32-bit setns (int 0x80) under a filter for x86-64 alone ...
+    run -0 "$FILTER" arch none
+    assert_output "killed by SIGSYS"
+    # ... and with x86 added: the rule, translated to x86's number.
+    run -0 "$FILTER" arch x86
+    assert_output EPERM
+}
+
+@test "SECCOMP_FILTER_FLAG_TSYNC puts the filter on the process's other threads too" {
+    run -0 "$FILTER" tsync off
+    assert_output --regexp $'^other thread Seccomp:\t0$'
+    run -0 "$FILTER" tsync on
+    assert_output --regexp $'^other thread Seccomp:\t2$'
+}
+
+@test "flags: _LOG and _SPEC_ALLOW load; any other is refused with one line" {
+    run -0 "$FILTER" flag 0x2
+    assert_output EPERM
+    run -0 "$FILTER" flag 0x4
+    assert_output EPERM
+    run -1 "$FILTER" flag 0x8
+    assert_output "test-filter: the profile: seccomp flag 0x8 is not supported (only SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)"
+}
+
+@test "a profile not from text: an unknown name warns and is skipped, or refused, naming the rule" {
+    run -0 --separate-stderr "$FILTER" unknown skip
+    assert_output built
+    assert_equal "$stderr" "test-filter: warning: the profile rule 1: unknown system call 'ctlab_no_such_call' here, skipped"
+    run -1 "$FILTER" unknown error
+    assert_output "test-filter: the profile rule 1: unknown system call 'ctlab_no_such_call'"
+}
+
 @test "an allowlist: default errno EPERM, allow only what is listed" {
     run -0 seccomp-run --learn "$PROFILE" -- "$PROBE" pid
     assert_output --regexp '^[0-9]+$'
@@ -181,6 +321,9 @@ EOF
     printf 'default allow\ndeny mount ENOTANERRNO\n' >"$PROFILE"
     run -2 seccomp-run --profile "$PROFILE" -- true
     assert_output "seccomp-run: $PROFILE line 2: unexpected 'ENOTANERRNO'"
+    printf 'default allow\ndeny setns,,unshare\n' >"$PROFILE"
+    run -2 seccomp-run --profile "$PROFILE" -- true
+    assert_output "seccomp-run: $PROFILE line 2: an empty system call name in 'setns,,unshare'"
     printf '# nothing\n' >"$PROFILE"
     run -2 seccomp-run --profile "$PROFILE" -- true
     assert_output "seccomp-run: $PROFILE: no 'default ACTION' line"
