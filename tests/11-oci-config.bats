@@ -69,6 +69,13 @@ accepted() {
     assert_equal "$(jq '.linux.seccomp.syscalls | length' "$B/out.json")" 22
 }
 
+@test "podman's seccomp profile, as read, compiles with chapter 08's filter_from_rules" {
+    use_fixture podman
+    run -0 --separate-stderr "$OCI" seccomp "$B/config.json" "$B"
+    assert_output "22 rules compiled"
+    assert_equal "$stderr" ""
+}
+
 @test "podman's config.json: capabilities, rlimits, user, env come back" {
     use_fixture podman
     read_config
