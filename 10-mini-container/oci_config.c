@@ -90,6 +90,8 @@ static int read_root(struct oci_reader *r, json_object *config,
     if (oci_bool(r, root, "readonly", &spec->root_readonly) < 0)
         return -1;
     oci_enter(r, "path");
+    if (!spec->root[0]) /* not the bundle itself */
+        return oci_fail(r, "empty");
     if (r->saved) /* checked when it was made; may be gone by delete */
         return oci_check_absolute(r, spec->root) < 0 ? -1 : 0;
     if (from_bundle(r, spec->root, &spec->root) < 0)
@@ -195,8 +197,8 @@ static int read_mount(struct oci_reader *r, json_object *entry,
     if (strcmp(mount->destination, "/") == 0)
         return oci_fail(r, "\"/\" is the root itself (root.path)");
     oci_leave(r, back);
-    if (oci_string(r, entry, "type", &mount->type) < 0 ||
-        oci_string(r, entry, "source", &mount->source) < 0 ||
+    if (oci_string_given(r, entry, "type", &mount->type) < 0 ||
+        oci_string_given(r, entry, "source", &mount->source) < 0 ||
         read_mount_options(r, entry, mount) < 0)
         return -1;
     /* Id-mapped mounts (Linux 5.12, mount_setattr(2)): not implemented. */
@@ -453,21 +455,16 @@ static int read_name(struct oci_reader *r, json_object *config, const char *key,
                      char **name)
 {
     size_t back;
-    int got = oci_string(r, config, key, name);
+    int got = oci_string_given(r, config, key, name);
 
     if (got <= 0)
         return got;
     back = oci_enter(r, key);
-    if (!**name) { /* "": not given (Go's omitempty) */
-        free(*name);
-        *name = NULL;
-    } else if (strlen(*name) > HOSTNAME_MAX) {
+    if (strlen(*name) > HOSTNAME_MAX)
         return oci_fail(r, "more than %d bytes", HOSTNAME_MAX);
-    } else {
-        for (const char *c = *name; *c; c++)
-            if ((unsigned char)*c < 0x20 || *c == 0x7f)
-                return oci_fail(r, "a control character");
-    }
+    for (const char *c = *name; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return oci_fail(r, "a control character");
     oci_leave(r, back);
     return 0;
 }

@@ -34,7 +34,7 @@ static char *read_small_file(const char *file, size_t *length)
     int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
     struct stat st;
     char *text = NULL;
-    size_t used = 0;
+    size_t size, used = 0;
     ssize_t got;
 
     if (fd < 0) {
@@ -54,17 +54,18 @@ static char *read_small_file(const char *file, size_t *length)
                   (long long)st.st_size, OCI_CONFIG_MAX_BYTES);
         goto fail;
     }
-    /* One byte more than allowed: a file that grew since fstat shows. */
-    text = malloc(OCI_CONFIG_MAX_BYTES + 2);
+    /* Room for one byte more than fstat said, to see a file that grew
+     * meanwhile, and for the NUL. */
+    size = (size_t)st.st_size;
+    text = malloc(size + 2);
     if (!text) {
         error_errno("cannot read %s", file);
         goto fail;
     }
-    while ((got = read(fd, text + used, OCI_CONFIG_MAX_BYTES + 1 - used)) > 0) {
+    while ((got = read(fd, text + used, size + 1 - used)) > 0) {
         used += (size_t)got;
-        if (used > OCI_CONFIG_MAX_BYTES) {
-            error_msg("%s: more than the %d bytes a config may have", file,
-                      OCI_CONFIG_MAX_BYTES);
+        if (used > size) {
+            error_msg("cannot read %s: it grew while it was read", file);
             goto fail;
         }
     }
@@ -450,6 +451,19 @@ int oci_string(struct oci_reader *r, json_object *obj, const char *key,
         return oci_fail(r, "%s", strerror(errno));
     oci_leave(r, back);
     return 1;
+}
+
+int oci_string_given(struct oci_reader *r, json_object *obj, const char *key,
+                     char **out)
+{
+    int got = oci_string(r, obj, key, out);
+
+    if (got > 0 && !**out) {
+        free(*out);
+        *out = NULL;
+        return 0;
+    }
+    return got;
 }
 
 int oci_bool(struct oci_reader *r, json_object *obj, const char *key, int *out)

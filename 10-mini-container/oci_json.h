@@ -57,6 +57,10 @@ int oci_member(struct oci_reader *r, json_object *obj, const char *key,
                json_type type, json_object **out);
 int oci_string(struct oci_reader *r, json_object *obj, const char *key,
                char **out); /* malloc'd; *OUT freed first */
+/* The same, "" being absent: Go's omitempty never writes it, and an
+ * optional string that says nothing asks for nothing. */
+int oci_string_given(struct oci_reader *r, json_object *obj, const char *key,
+                     char **out);
 int oci_bool(struct oci_reader *r, json_object *obj, const char *key, int *out);
 int oci_int64(struct oci_reader *r, json_object *obj, const char *key,
               int64_t min, int64_t max, int64_t *out);

@@ -68,7 +68,7 @@ static int read_namespace(struct oci_reader *r, json_object *entry,
         return oci_fail(r, "a second \"%s\" namespace", known->name);
     ns->wanted = 1;
     oci_leave(r, back);
-    if (oci_string(r, entry, "path", &ns->path) < 0)
+    if (oci_string_given(r, entry, "path", &ns->path) < 0)
         return -1;
     if (ns->path) { /* a namespace to join: a file on the host */
         back = oci_enter(r, "path");
@@ -355,7 +355,7 @@ static int read_propagation(struct oci_reader *r, json_object *linux_obj,
     const struct oci_mount_option *option;
     char *text = NULL;
     size_t back;
-    int got = oci_string(r, linux_obj, "rootfsPropagation", &text);
+    int got = oci_string_given(r, linux_obj, "rootfsPropagation", &text);
 
     if (got <= 0)
         return got;
@@ -381,7 +381,8 @@ static int read_cgroups_path(struct oci_reader *r, json_object *linux_obj,
                              struct ctr_spec *spec)
 {
     size_t back;
-    int got = oci_string(r, linux_obj, "cgroupsPath", &spec->cgroups_path);
+    int got =
+        oci_string_given(r, linux_obj, "cgroupsPath", &spec->cgroups_path);
     char *copy, *word, *save = NULL;
 
     if (got <= 0)

@@ -378,6 +378,10 @@ static int read_throttles(struct oci_reader *r, json_object *block_io,
         got = oci_uint64(r, entry, "rate", UINT64_MAX, &rate);
         if (got <= 0)
             return got < 0 ? -1 : oci_missing(r, "rate");
+        if (rate == 0) { /* no limit, as runc reads it */
+            oci_leave(r, element);
+            continue;
+        }
         io = io_device(r, &spec->limits, (long)major, (long)minor);
         if (!io)
             return -1;

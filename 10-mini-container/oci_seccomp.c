@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,6 +275,11 @@ static int read_rules(struct oci_reader *r, json_object *seccomp,
 int oci_read_seccomp(struct oci_reader *r, json_object *seccomp,
                      struct filter_profile *profile)
 {
+    /* What filter_from_rules() calls it: "config.json: linux.seccomp". */
+    if (asprintf(&profile->source, "%s: %s", r->file, r->path) < 0) {
+        profile->source = NULL;
+        return oci_fail(r, "%s", strerror(errno));
+    }
     if (read_action(r, seccomp, "defaultAction", &profile->default_action) <
             0 ||
         read_errno(r, seccomp, "defaultErrnoRet", &profile->default_action) <

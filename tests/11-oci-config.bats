@@ -69,6 +69,13 @@ accepted() {
     assert_equal "$(jq '.linux.seccomp.syscalls | length' "$B/out.json")" 22
 }
 
+@test "podman's seccomp profile, as read, compiles with chapter 08's filter_from_rules" {
+    use_fixture podman
+    run -0 --separate-stderr "$OCI" seccomp "$B/config.json" "$B"
+    assert_output "22 rules compiled"
+    assert_equal "$stderr" ""
+}
+
 @test "podman's config.json: capabilities, rlimits, user, env come back" {
     use_fixture podman
     read_config
@@ -283,6 +290,14 @@ round_trip() {
     assert_equal "$(jq -c '.linux.resources.cpu' "$B/out.json")" '{"quota":20000,"period":100000}'
 }
 
+@test "0 and -1 are \"no limit\" where runc reads them so: nothing is written" {
+    edit '.linux.resources = {memory: {limit: -1, reservation: 0}, pids: {limit: -1},
+        cpu: {shares: 0, quota: 0, period: 0},
+        blockIO: {weight: 0, throttleReadBpsDevice: [{major: 8, minor: 0, rate: 0}]}}'
+    read_config
+    assert_equal "$(jq -c '.linux.resources' "$B/out.json")" null
+}
+
 @test "kernel and kernelTCP memory limits are ignored, with a trace line" {
     edit '.linux.resources.memory = {limit: 1048576, kernel: 1048576, kernelTCP: -1}'
     run -0 --separate-stderr "$OCI" -v read "$B/config.json" "$B"
@@ -320,6 +335,7 @@ round_trip() {
     touch "$B/file"
     refused '.root.path = "file"' "root.path: $RB/file: not a directory"
     refused 'del(.root)' "root: missing (required)"
+    refused '.root.path = ""' "root.path: empty"
 }
 
 @test "minictr's own copy is read without looking at the root (gone by delete)" {
@@ -521,8 +537,11 @@ round_trip() {
         'linux.namespaces[2].type: a second "pid" namespace'
 }
 
-@test "a namespace to join must be an absolute path" {
+@test "a namespace to join must be an absolute path; an empty one is a new namespace" {
     refused '.linux.namespaces = [{type: "network", path: "netns/n1"}]' 'linux.namespaces[0].path: "netns/n1" is not an absolute path'
+    edit '.linux.namespaces = [{type: "network", path: ""}]'
+    read_config
+    assert_equal "$(jq -c .linux.namespaces "$B/out.json")" '[{"type":"network"}]'
 }
 
 @test "uid or gid mappings without a user namespace are refused" {
