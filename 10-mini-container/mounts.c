@@ -28,12 +28,7 @@
 #include "rootfs.h"
 #include "syscalls.h"
 
-/* "/proc/self/fd/N": the name by which mount(2) reaches an fd. */
-struct fd_path {
-    char text[32];
-};
-
-static struct fd_path fd_path(int fd)
+struct fd_path fd_path(int fd)
 {
     struct fd_path p;
 
@@ -49,13 +44,9 @@ static const char *quoted(const char *text, char *buf, size_t size)
     return buf;
 }
 
-/* The one mount(2) of the container's filesystem, traced from its own
- * arguments. The target is TARGET_FD, named TARGET in the trace and in
- * errors (the container's path); SOURCE_NAME likewise names SOURCE
- * where that is an fd's path. */
-static int do_mount(const char *source, const char *source_name, int target_fd,
-                    const char *target, const char *type, unsigned long flags,
-                    const char *data, const char *why)
+int do_mount(const char *source, const char *source_name, int target_fd,
+             const char *target, const char *type, unsigned long flags,
+             const char *data, const char *why)
 {
     char names[256], s[PATH_MAX + 2], t[32], d[PATH_MAX + 2];
     struct fd_path into = fd_path(target_fd);
@@ -333,126 +324,6 @@ static int make_mount(int root_fd, const char *root, const struct spec_mount *m)
     return rc;
 }
 
-/* The device nodes: the minimal set every container gets (the spec
- * says a runtime MUST supply them), the spec's own, and the links. */
-static int make_devices(int root_fd, const struct ctr_spec *spec)
-{
-    struct fd_path dev;
-    int dev_fd = open_in_root(root_fd, "/dev", 1, 1), rc = 0;
-
-    if (dev_fd < 0)
-        return -1;
-    dev = fd_path(dev_fd);
-    for (const struct rootfs_device *d = rootfs_default_devices;
-         rc == 0 && d->name; d++)
-        rc = rootfs_make_device(dev.text, d->name, 'c', d->major_nr,
-                                d->minor_nr, 0666, 0, 0);
-    for (int i = 0; rc == 0 && i < spec->device_count; i++) {
-        const struct spec_device *d = &spec->devices[i];
-        char parent_path[PATH_MAX];
-        const char *name = strrchr(d->path, '/') + 1;
-        int parent;
-
-        snprintf(parent_path, sizeof(parent_path), "%.*s",
-                 (int)(name - d->path), d->path);
-        parent = open_in_root(root_fd, parent_path, 1, 1);
-        if (parent < 0)
-            return -1;
-        rc = rootfs_make_device(fd_path(parent).text, name, d->type,
-                                (unsigned)d->major, (unsigned)d->minor,
-                                d->mode ? d->mode : 0666, d->uid, d->gid);
-        close(parent);
-    }
-    if (rc == 0)
-        rc = rootfs_make_dev_links(dev.text);
-    close(dev_fd);
-    return rc;
-}
-
-/* maskedPaths: a file gets the container's own /dev/null bound on it
- * (the host's would let root inside chmod or chown the host's node
- * through the mask), a directory an empty read-only tmpfs. A path this
- * kernel or image does not have is skipped. */
-static int mask_paths(int root_fd, const char *root,
-                      const struct ctr_spec *spec)
-{
-    char target[PATH_MAX * 2];
-    int null = open_in_root(root_fd, "/dev/null", 0, 0), rc = 0;
-
-    if (null < 0)
-        return error_errno("the container's /dev/null");
-    for (int i = 0; rc == 0 && i < spec->masked_count; i++) {
-        int fd = open_in_root(root_fd, spec->masked_paths[i], 0, 0);
-        struct stat st;
-
-        if (fd < 0) {
-            rc = errno == ENOENT ? 0 : -1;
-            continue;
-        }
-        snprintf(target, sizeof(target), "%s%s", root, spec->masked_paths[i]);
-        if (fstat(fd, &st) < 0)
-            rc = error_errno("stat %s", target);
-        else if (S_ISDIR(st.st_mode))
-            rc = do_mount("tmpfs", NULL, fd, target, "tmpfs",
-                          MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                          "size=0", "masked");
-        else
-            rc = do_mount(fd_path(null).text, "/dev/null", fd, target, NULL,
-                          MS_BIND, NULL, "masked");
-        close(fd);
-    }
-    close(null);
-    return rc;
-}
-
-/* A remount keeps only the flags it is given: nosuid, nodev and noexec
- * of the mount under FD are given again (in a user namespace they are
- * locked, and a remount without them fails). */
-static unsigned long locked_flags(int fd)
-{
-    struct statvfs st;
-
-    if (fstatvfs(fd, &st) < 0)
-        return 0;
-    return (st.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
-           (st.f_flag & ST_NODEV ? MS_NODEV : 0) |
-           (st.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
-}
-
-/* readonlyPaths: bound onto themselves, then that bind remounted
- * read-only. */
-static int make_readonly(int root_fd, const char *root,
-                         const struct ctr_spec *spec)
-{
-    char target[PATH_MAX * 2];
-    int rc = 0;
-
-    for (int i = 0; rc == 0 && i < spec->readonly_count; i++) {
-        const char *path = spec->readonly_paths[i];
-        int fd = open_in_root(root_fd, path, 0, 0), again;
-
-        if (fd < 0) {
-            rc = errno == ENOENT ? 0 : -1;
-            continue;
-        }
-        snprintf(target, sizeof(target), "%s%s", root, path);
-        rc = do_mount(fd_path(fd).text, target, fd, target, NULL,
-                      MS_BIND | MS_REC, NULL, "read-only:");
-        close(fd);
-        if (rc < 0)
-            break;
-        again = open_in_root(root_fd, path, 0, 0); /* the bind, now */
-        rc = again < 0 ? -1
-                       : do_mount(NULL, NULL, again, target, NULL,
-                                  MS_BIND | MS_REMOUNT | MS_RDONLY |
-                                      locked_flags(again),
-                                  NULL, "read-only");
-        if (again >= 0)
-            close(again);
-    }
-    return rc;
-}
-
 int mounts_make(const struct ctr_spec *spec, const char *root)
 {
     int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), rc = 0;
@@ -462,20 +333,7 @@ int mounts_make(const struct ctr_spec *spec, const char *root)
     for (int i = 0; rc == 0 && i < spec->mount_count; i++)
         rc = make_mount(root_fd, root, &spec->mounts[i]);
     if (rc == 0)
-        rc = make_devices(root_fd, spec);
-    close(root_fd);
-    return rc;
-}
-
-int mounts_protect(const struct ctr_spec *spec, const char *root)
-{
-    int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
-
-    if (root_fd < 0)
-        return error_errno("open %s", root);
-    rc = mask_paths(root_fd, root, spec);
-    if (rc == 0)
-        rc = make_readonly(root_fd, root, spec);
+        rc = mounts_make_devices(root_fd, spec);
     close(root_fd);
     return rc;
 }

@@ -21,10 +21,29 @@
 int mounts_prepare_root(const struct ctr_spec *spec, const char *state_dir,
                         char *root, size_t size);
 
+/* "/proc/self/fd/N": the name by which mount(2) reaches an fd. */
+struct fd_path {
+    char text[32];
+};
+struct fd_path fd_path(int fd);
+
+/* The one mount(2) of the container's filesystem (mounts.c), traced from
+ * its own arguments. The target is TARGET_FD, named TARGET in the trace
+ * and in errors (the container's path); SOURCE_NAME likewise names
+ * SOURCE where that is an fd's path; WHY, if any, ends the trace line. */
+int do_mount(const char *source, const char *source_name, int target_fd,
+             const char *target, const char *type, unsigned long flags,
+             const char *data, const char *why);
+
+/* The device nodes in ROOT_FD's /dev: the default ones, the spec's, the
+ * links (devices.c). */
+int mounts_make_devices(int root_fd, const struct ctr_spec *spec);
+
 /* The spec's mounts, in order, and its device nodes, inside ROOT. */
 int mounts_make(const struct ctr_spec *spec, const char *root);
 
-/* Then its masked and read-only paths (after the sysctls are written). */
+/* Then its masked and read-only paths, after the sysctls are written
+ * (devices.c). */
 int mounts_protect(const struct ctr_spec *spec, const char *root);
 
 /* Open PATH inside ROOT_FD as the container will see it (symlinks and

@@ -5,10 +5,14 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -18,6 +22,83 @@
 #include "state.h"
 
 #define BRIDGE_ADDRESS "10.200.0.1/16"
+
+/* --- the address book: the ip files of the state directories --------- */
+
+int network_lock(void)
+{
+    char path[4200];
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/.ipam.lock", state_base());
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+        error_errno("lock %s", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Is ADDRESS recorded by another container? */
+static int address_taken(const char *self, struct in_addr address)
+{
+    char dir[4200], text[64];
+    struct dirent *entry;
+    int taken = 0;
+    DIR *d = opendir(state_base());
+
+    if (!d)
+        return 0;
+    while (!taken && (entry = readdir(d))) {
+        if (entry->d_name[0] == '.')
+            continue;
+        snprintf(dir, sizeof(dir), "%s/%s", state_base(), entry->d_name);
+        if (strcmp(dir, self) == 0 || state_read(dir, "ip", text, sizeof(text)))
+            continue;
+        taken = strcmp(text, inet_ntoa(address)) == 0;
+    }
+    closedir(d);
+    return taken;
+}
+
+int network_allocate_ip(const char *dir, const struct in_addr *wanted,
+                      struct in_addr *address)
+{
+    int fd, rc = -1;
+
+    /* One allocation at a time: a lock on the whole address book. */
+    fd = network_lock();
+    if (fd < 0)
+        return -1;
+    if (wanted) {
+        if (address_taken(dir, *wanted)) {
+            error_msg("--ip %s: already used by another container",
+                      inet_ntoa(*wanted));
+            goto out;
+        }
+        *address = *wanted;
+    } else {
+        uint32_t host;
+        for (host = 2; host < 0xfffe; host++) {
+            address->s_addr = htonl(0x0ac80000 | host); /* 10.200.x.y */
+            if (!address_taken(dir, *address))
+                break;
+        }
+        if (host == 0xfffe) {
+            error_msg("no free address left in 10.200.0.0/16");
+            goto out;
+        }
+    }
+    rc = state_write(dir, "ip", inet_ntoa(*address));
+out:
+    close(fd);
+    return rc;
+}
+
+/* --- the bridge and the veth -------------------------------------------- */
+
 
 /* Bridge ctlab0 with 10.200.0.1/16, made on first use (docker0's way).
  * Returns its index. */
@@ -54,12 +135,12 @@ int network_connect(const struct ctr_spec *spec, const char *name,
     host = netlink_open("host");
     if (!host)
         return -1;
-    lock = state_lock_network(); /* one maker of ctlab0 */
+    lock = network_lock(); /* one maker of ctlab0 */
     plan.bridge_index = lock < 0 ? -1 : ensure_bridge(host);
     if (lock >= 0)
         close(lock);
     if (plan.bridge_index < 0 ||
-        state_allocate_ip(state_dir, spec->ip_given ? &spec->ip : NULL,
+        network_allocate_ip(state_dir, spec->ip_given ? &spec->ip : NULL,
                           &plan.peer_address.address) < 0)
         goto out;
     plan.peer_address.prefix = 16;

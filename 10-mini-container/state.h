@@ -75,17 +75,6 @@ int state_in_use(const char *dir);
 /* Remove BASE/NAME and all in it. */
 int state_remove(const char *dir);
 
-/* Lock the network's book (BASE/.ipam.lock): for the bridge's making and
- * every address allocation, so that containers started at once neither
- * make ctlab0 twice nor take one address twice. An fd to close, or -1. */
-int state_lock_network(void);
-
-/* The next free address on the bridge's /16 after the bridge's own
- * (10.200.0.1), or ADDRESS itself if free; recorded in BASE/NAME/ip. The
- * book is the set of ip files of the state dirs, read under a lock. */
-int state_allocate_ip(const char *dir, const struct in_addr *wanted,
-                      struct in_addr *address);
-
 /* An OCI caller's --pid-file: PID, written whole (a temporary renamed
  * into place): the engine reads it the moment we return. */
 int state_write_pid_file(const char *path, pid_t pid);

@@ -62,7 +62,7 @@ static void remove_shared_if_unused(void)
     char path[PATH_MAX];
     struct dirent *entry;
     struct cgroup_host cgroups;
-    int containers = 0, network_lock;
+    int containers = 0, book_lock;
     DIR *d = opendir(state_base());
 
     while (d && (entry = readdir(d)))
@@ -75,8 +75,8 @@ static void remove_shared_if_unused(void)
      * of the one and the other) left an empty parent no state names. */
     if (geteuid() == 0 && cgroup_host_detect(&cgroups) == 0)
         cgroup_remove_empty_parents(&cgroups);
-    network_lock = state_lock_network();
-    if (network_lock < 0)
+    book_lock = network_lock();
+    if (book_lock < 0)
         return;
     if (geteuid() == 0 && network_remove_bridge()) /* root's bridge */
         printf("removed bridge %s\n", BRIDGE);
@@ -84,7 +84,7 @@ static void remove_shared_if_unused(void)
      * it, and starts again on a new one (state_lock_base). */
     snprintf(path, sizeof(path), "%s/.ipam.lock", state_base());
     unlink(path);
-    close(network_lock);
+    close(book_lock);
     snprintf(path, sizeof(path), "%s/.lock", state_base());
     unlink(path);
     rmdir(state_base());

@@ -36,6 +36,10 @@ int delete_container(const char *dir, const char *id,
                                             enum spec_hook_kind kind,
                                             pid_t pid));
 
+/* run, the docker-like one (run.c): SPEC and CTX from the flags; the
+ * command's exit code. */
+int run_container(struct ctr_spec *spec, struct ctr_context *ctx);
+
 /* exec: CMD in the running container NAME; its exit code. */
 int exec_in_container(const char *name, char **command);
 
