@@ -262,12 +262,12 @@ static int drop_bounding(cap_mask keep)
  *    unless PR_SET_KEEPCAPS says to keep permitted. */
 static int switch_user(const struct cap_plan *plan)
 {
-    trace("prctl(PR_SET_KEEPCAPS, 1); setgroups(0); setgid(%u); setuid(%u)",
-          (unsigned)plan->gid, (unsigned)plan->uid);
+    trace("prctl(PR_SET_KEEPCAPS, 1); setgroups(%d); setgid(%u); setuid(%u)",
+          plan->group_count, (unsigned)plan->gid, (unsigned)plan->uid);
     if (prctl(PR_SET_KEEPCAPS, 1) < 0)
         return error_errno("prctl(PR_SET_KEEPCAPS)");
-    if (setgroups(0, NULL) < 0)
-        return error_errno("setgroups(0)");
+    if (setgroups((size_t)plan->group_count, plan->groups) < 0)
+        return error_errno("setgroups(%d)", plan->group_count);
     if (setresgid(plan->gid, plan->gid, plan->gid) < 0)
         return error_errno("setresgid(%u)", (unsigned)plan->gid);
     if (setresuid(plan->uid, plan->uid, plan->uid) < 0)

@@ -68,6 +68,22 @@ __attribute__((noreturn)) static void fail(const struct container *c)
     _exit(EXIT_TOOL_FAILED);
 }
 
+/* In a user namespace of our own, with its maps written: uid and gid 0
+ * in it. Until then the kernel sees us as the host's root, which the
+ * maps may not name (an OCI config mapping 0 to 100000): files we would
+ * make could not be owned by anyone in there (EOVERFLOW). */
+static int become_mapped_root(const struct ctr_spec *spec)
+{
+    if (!spec->namespaces[SPEC_NS_USER].wanted ||
+        spec->namespaces[SPEC_NS_USER].path)
+        return 0;
+    trace("setresgid(0, 0, 0); setresuid(0, 0, 0)  <- root of the user "
+          "namespace");
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        return error_errno("become root of the user namespace");
+    return 0;
+}
+
 /* Namespaces given by path (an OCI config's linux.namespaces[].path):
  * joined, the user namespace first, so that the others are ours to
  * join. The PID namespace is not among them: setns(CLONE_NEWPID) moves
@@ -153,16 +169,9 @@ static int receive_hook_state(struct container *c)
 static int make_filesystem(struct container *c)
 {
     const struct ctr_spec *spec = c->spec;
-    char root[PATH_MAX + 16], gate[PATH_MAX + 16];
+    char root[PATH_MAX + 16];
 
     step_begin(STEP_ROOT);
-    /* The gate, while the state directory is in sight (the overlay's
-     * writable layer is mounted over it next): an O_PATH fd, opened for
-     * writing through /proc/self/fd at the gate. */
-    snprintf(gate, sizeof(gate), "%s/" GATE_FIFO, c->state_dir);
-    c->gate_fd = open(gate, O_PATH | O_CLOEXEC);
-    if (c->gate_fd < 0)
-        return error_errno("open %s", gate);
     /* A cgroup namespace now, not at clone: on v1 the child joined its
      * cgroups only after the clone, and the namespace's root is the
      * cgroup it is in when it is made. */
@@ -277,6 +286,8 @@ static int restrict_process(const struct container *c)
     plan.change_user = spec->process.uid != 0 || spec->process.gid != 0;
     plan.uid = spec->process.uid;
     plan.gid = spec->process.gid;
+    plan.groups = spec->process.additional_gids;
+    plan.group_count = spec->process.additional_gid_count;
     plan.no_new_privs = spec->process.no_new_privileges;
     /* Without no_new_privs the kernel loads a filter only for a process
      * with CAP_SYS_ADMIN: then before the capabilities go (runc's way). */
@@ -386,6 +397,7 @@ __attribute__((noreturn)) static void exec_process(const struct container *c)
 void child_main(struct container *c)
 {
     const struct ctr_spec *spec = c->spec;
+    char gate[PATH_MAX + 16];
     /* Rootless, the parent writes our id maps first; with -v we wait
      * too, so that the story is told in order and not interleaved. */
     int in_order = (spec->namespaces[SPEC_NS_USER].wanted &&
@@ -404,10 +416,20 @@ void child_main(struct container *c)
      * caller's --preserve-fds stay, for the command. */
     if (close_fds_from(3 + c->ctx->preserve_fds, c->sync_fd, c->console_fd) < 0)
         fail(c);
+    /* The gate, while we are still the host's root to the state
+     * directory (not yet the mapped root of a user namespace, and before
+     * the overlay's writable layer covers it): an O_PATH fd, opened for
+     * writing through /proc/self/fd at the gate. */
+    snprintf(gate, sizeof(gate), "%s/" GATE_FIFO, c->state_dir);
+    c->gate_fd = open(gate, O_PATH | O_CLOEXEC);
+    if (c->gate_fd < 0) {
+        error_errno("open %s", gate);
+        fail(c);
+    }
     if (in_order) {
         child_await_go(c->sync_fd);
         released = 1;
-        if (receive_hook_state(c) < 0)
+        if (receive_hook_state(c) < 0 || become_mapped_root(spec) < 0)
             _exit(EXIT_TOOL_FAILED);
     } else {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* and the wait below checks */

@@ -138,6 +138,8 @@ __attribute__((noreturn)) static void join_and_exec(const char *name,
     plan.change_user = p->uid != 0 || p->gid != 0;
     plan.uid = p->uid;
     plan.gid = p->gid;
+    plan.groups = p->additional_gids;
+    plan.group_count = p->additional_gid_count;
     plan.no_new_privs = p->no_new_privileges;
     if (close_fds_except(report, r->console_fd) < 0 ||
         child_set_process_limits(p) < 0 || cap_apply(&plan) < 0 ||

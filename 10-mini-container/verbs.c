@@ -29,10 +29,17 @@
 int find_running(const char *name, char *dir, size_t size, pid_t *pid,
                  int *pidfd)
 {
+    enum state_status status;
+    pid_t ignored;
+
     if (state_check_id(name) < 0)
         return -1;
     snprintf(dir, size, "%s/%s", state_base(), name);
-    if (state_open_init(dir, pid, pidfd) != 1)
+    /* Its init alive: a zombie (ended, its parent not yet done with it)
+     * still has a pidfd, but the container has stopped. */
+    status = state_status(dir, &ignored);
+    if ((status != STATUS_RUNNING && status != STATUS_CREATED) ||
+        state_open_init(dir, pid, pidfd) != 1)
         return error_msg("no running container '%s' (see: minictr ps)", name);
     return 0;
 }
