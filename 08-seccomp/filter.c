@@ -717,6 +717,11 @@ static int add_rules(scmp_filter_ctx filter,
                 continue;
             if (nr == __NR_SCMP_ERROR && unknown == UNKNOWN_ERROR)
                 return error_msg("%s: unknown system call '%s'", where, *name);
+            if (nr == __NR_SCMP_ERROR && unknown == UNKNOWN_TRACE) {
+                trace("%s: unknown system call '%s' here, skipped", where,
+                      *name);
+                continue;
+            }
             if (nr == __NR_SCMP_ERROR) {
                 fprintf(stderr,
                         "%s: warning: %s: unknown system call '%s' here, "

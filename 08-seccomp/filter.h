@@ -29,8 +29,10 @@
 
 /* How to treat a system call name this kernel or architecture does not
  * know. SKIP (what runc and crun do): warn and go on, so one profile works
- * on many kernels. ERROR: refuse the profile. */
-enum unknown_names { UNKNOWN_SKIP, UNKNOWN_ERROR };
+ * on many kernels. ERROR: refuse the profile. TRACE: skip with a trace
+ * line only (an OCI runtime given an engine's profile of 400 names, some
+ * newer than this libseccomp: runc logs them at debug level). */
+enum unknown_names { UNKNOWN_SKIP, UNKNOWN_ERROR, UNKNOWN_TRACE };
 
 /* A profile as data: what the text format and an OCI config.json's
  * linux.seccomp both say, and what filter_from_rules compiles. */

@@ -67,6 +67,34 @@ static int check_sysctl(const struct ctr_spec *spec, const char *key)
                      key);
 }
 
+/* The five capability sets as capabilities(7) lets them be: what a
+ * process cannot hold is refused here, by name (runc would drop an
+ * ambient capability that is not inheritable without a word). */
+static int check_capabilities(const struct cap_plan *caps)
+{
+    const struct {
+        cap_mask set, within;
+        const char *what;
+    } rules[] = {
+        {caps->permitted, caps->bounding, "permitted must be within bounding"},
+        {caps->effective, caps->permitted,
+         "effective must be within permitted"},
+        {caps->inheritable, caps->bounding,
+         "inheritable must be within bounding"},
+        {caps->ambient, caps->permitted & caps->inheritable,
+         "ambient must be permitted and inheritable"},
+    };
+    char names[1024];
+
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (rules[i].set & ~rules[i].within)
+            return error_msg("process.capabilities: %s (%s is not)",
+                             rules[i].what,
+                             cap_mask_to_names(rules[i].set & ~rules[i].within,
+                                               names, sizeof(names)));
+    return 0;
+}
+
 int container_check(struct container *c)
 {
     static const int flags[SPEC_NS_COUNT] = {
@@ -87,6 +115,8 @@ int container_check(struct container *c)
     for (int i = 0; i < spec->sysctl_count; i++)
         if (check_sysctl(spec, spec->sysctls[i].key) < 0)
             return -1;
+    if (check_capabilities(&spec->process.caps) < 0)
+        return -1;
     if (geteuid() != 0 && !spec->namespaces[SPEC_NS_USER].wanted)
         return error_msg("not root: a container made by uid %d needs a user "
                          "namespace",
@@ -94,7 +124,9 @@ int container_check(struct container *c)
     /* The seccomp filter, compiled here on the host, so a bad profile
      * stops us before anything is made. */
     if (spec->has_seccomp) {
-        c->filter = filter_from_rules(&spec->seccomp, UNKNOWN_SKIP);
+        c->filter = filter_from_rules(&spec->seccomp, c->ctx->oci
+                                                          ? UNKNOWN_TRACE
+                                                          : UNKNOWN_SKIP);
         if (!c->filter)
             return -1;
     }

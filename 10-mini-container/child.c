@@ -21,7 +21,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,23 +145,16 @@ int child_runs_hooks(const struct ctr_spec *spec)
            spec->hooks[HOOK_START_CONTAINER].count;
 }
 
-/* After "go": the state for our hooks, as the parent sends it. */
-static int receive_hook_state(struct container *c)
+/* The state our hooks get: the pid as the container sees it (the
+ * spec: "for hooks executed in the container namespace, it is the pid as
+ * seen by the container"), 1 in a PID namespace of its own. */
+static int make_hook_state(struct container *c)
 {
-    uint32_t length;
-
     if (!child_runs_hooks(c->spec))
         return 0;
-    if (read(c->sync_fd, &length, sizeof(length)) != sizeof(length) ||
-        length > 1 << 20 || !(c->hook_state = calloc(1, length + 1)))
-        return error_msg("the hooks' state from the parent");
-    for (uint32_t done = 0; done < length;) {
-        ssize_t n = read(c->sync_fd, c->hook_state + done, length - done);
-        if (n <= 0)
-            return error_msg("the hooks' state from the parent");
-        done += (uint32_t)n;
-    }
-    return 0;
+    c->hook_state = hooks_state(c->spec, c->ctx->id, "created", getpid(),
+                                c->ctx->bundle);
+    return c->hook_state ? 0 : -1;
 }
 
 /* 6-8. Root, mounts, pivot: the container's filesystem. */
@@ -402,8 +394,7 @@ void child_main(struct container *c)
      * too, so that the story is told in order and not interleaved. */
     int in_order = (spec->namespaces[SPEC_NS_USER].wanted &&
                     !spec->namespaces[SPEC_NS_USER].path) ||
-                   trace_on || child_runs_hooks(spec) ||
-                   hooks_wanted(spec, HOOK_PRESTART) ||
+                   trace_on || hooks_wanted(spec, HOOK_PRESTART) ||
                    hooks_wanted(spec, HOOK_CREATE_RUNTIME);
 
     /* Here since clone3: on v1 the cgroup joins happened on the way. */
@@ -429,7 +420,7 @@ void child_main(struct container *c)
     if (in_order) {
         child_await_go(c->sync_fd);
         released = 1;
-        if (receive_hook_state(c) < 0 || become_mapped_root(spec) < 0)
+        if (become_mapped_root(spec) < 0)
             _exit(EXIT_TOOL_FAILED);
     } else {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* and the wait below checks */
@@ -446,7 +437,8 @@ void child_main(struct container *c)
         error_errno("prctl(PR_SET_DUMPABLE, 0)");
         fail(c);
     }
-    if (join_namespaces(spec) < 0 || make_filesystem(c) < 0)
+    if (join_namespaces(spec) < 0 || make_hook_state(c) < 0 ||
+        make_filesystem(c) < 0)
         fail(c);
     if (!in_order) {
         step_begin(STEP_WAITED);

@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
@@ -227,28 +226,6 @@ static int run_create_hooks(const struct container *c)
     return rc;
 }
 
-/* The child's hooks (createContainer, startContainer) need the state it
- * cannot know itself (its host PID): sent after "go", its length first. */
-static int send_hook_state(const struct container *c)
-{
-    uint32_t length;
-    char *state;
-    int rc = 0;
-
-    if (!child_runs_hooks(c->spec))
-        return 0;
-    state = hooks_state(c->spec, c->ctx->id, "created", c->pid,
-                        c->ctx->bundle);
-    if (!state)
-        return -1;
-    length = (uint32_t)strlen(state);
-    if (write(c->parent_sync_fd, &length, sizeof(length)) != sizeof(length) ||
-        write(c->parent_sync_fd, state, length) != (ssize_t)length)
-        rc = -1; /* the child is gone: it said why */
-    free(state);
-    return rc;
-}
-
 /* Undo what container_make made, the child first. */
 static void undo(struct container *c)
 {
@@ -340,7 +317,6 @@ int container_make(struct container *c)
      * ignored here only; the child keeps the default for its command). */
     signal(SIGPIPE, SIG_IGN);
     if (write(c->parent_sync_fd, "g", 1) != 1 ||
-        send_hook_state(c) < 0 ||
         read(c->parent_sync_fd, &ready, 1) != 1) {
         trace("the container ended before it was ready");
         ready = 0;

@@ -46,8 +46,7 @@ struct container {
     char *hook_state; /* the child's: for createContainer, startContainer */
 };
 
-/* Does the child run hooks (createContainer, startContainer)? Then it
- * waits for the parent from the start, and gets the state from it. */
+/* Does the child run hooks (createContainer, startContainer)? */
 int child_runs_hooks(const struct ctr_spec *spec);
 
 /* Step 1 for both front ends: what can be checked and built before

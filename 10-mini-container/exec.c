@@ -101,7 +101,7 @@ __attribute__((noreturn)) static void join_and_exec(const char *name,
           (unsigned long long)plan.bounding,
           r->spec.has_seccomp ? "the container's" : "none");
     if (r->spec.has_seccomp &&
-        !(filter = filter_from_rules(&r->spec.seccomp, UNKNOWN_SKIP)))
+        !(filter = filter_from_rules(&r->spec.seccomp, UNKNOWN_TRACE)))
         _exit(EXIT_TOOL_FAILED);
     /* 2. Its cgroup (05), then all its namespaces in one setns (04):
      *    its user namespace too if it has one (rootless; as a user,
