@@ -46,6 +46,7 @@ demo: deps
 	@scripts/demo.sh
 
 test: deps
+	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory all rootfs
 	$(BATS) $(BATS_FLAGS) tests/*.bats
 
@@ -57,6 +58,7 @@ test-vm: deps
 	@tests/vm/run.sh $(KERNEL) $(T)
 
 test-%: deps
+	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory all rootfs
 	$(BATS) $(BATS_FLAGS) tests/$*-*.bats
 

@@ -67,6 +67,13 @@
 #define OCI_VERSION_MIN "1.0.0"
 #define OCI_VERSION_MAX "1.2.0"
 
+/* The version a config.json minictr writes says it is (`minictr spec`,
+ * the state's copy): every field minictr writes is in 1.0.2, and older
+ * runtimes refuse a version they do not know (crun 1.8: "unknown version
+ * specified" for 1.2.0), so a bundle from `minictr spec` runs under
+ * runc and crun too. */
+#define OCI_VERSION_WRITTEN "1.0.2"
+
 /* A config.json is at most this big: a real one is 5 to 30 KiB (podman's,
  * with its seccomp profile, 20 KiB). */
 #define OCI_CONFIG_MAX_BYTES (4 * 1024 * 1024)

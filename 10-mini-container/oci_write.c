@@ -354,7 +354,8 @@ int oci_config_write(const struct ctr_spec *spec, FILE *out)
     struct oci_writer w = {0};
     json_object *config = json_object_new_object(), *root;
 
-    oci_set(&w, config, "ociVersion", json_object_new_string(OCI_VERSION_MAX));
+    oci_set(&w, config, "ociVersion",
+            json_object_new_string(OCI_VERSION_WRITTEN));
     oci_set(&w, config, "process", oci_build_process(&w, &spec->process));
     if (spec->root) {
         root = json_object_new_object();

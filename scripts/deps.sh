@@ -6,6 +6,8 @@
 # but the distribution's own package archive.
 #
 #   scripts/deps.sh          build + test + demo packages
+#   scripts/deps.sh test     also runc and crun, the referees of chapter 11's
+#                            differential test (one bundle, three runtimes)
 #   scripts/deps.sh lint     also the lint tools (clang-format, cppcheck)
 #   scripts/deps.sh vm       also qemu, cpio and xz for make test-vm
 #   scripts/deps.sh bench    also hyperfine, crun, runc, bubblewrap, GNU time
@@ -30,6 +32,9 @@ packages=(
     procps            # ps, for the demos
     uidmap            # newuidmap/newgidmap (chapter 04, rootless minictr)
 )
+if [ "${1:-}" = test ]; then # make test
+    packages+=(runc crun)
+fi
 if [ "${1:-}" = lint ]; then
     packages+=(clang-format cppcheck)
 fi
