@@ -8,8 +8,8 @@
 #     sudo RUNS=100 bench/bench.sh
 #
 # Every runtime starts /bin/true from the same busybox rootfs with the same
-# isolation where it has it (see oci-bundle.sh for crun's and runc's
-# bundle). On a hybrid cgroup host crun 1.8 refuses to run, so the whole
+# isolation where it has it: minictr's OCI side, crun and runc run one
+# bundle made by `minictr spec` (oci-bundle.sh). On a hybrid cgroup host crun 1.8 refuses to run, so the whole
 # measurement runs in a private mount namespace in which
 # /sys/fs/cgroup/unified is unmounted: every runtime sees the same v1 host.
 # Results: a table on stdout; hyperfine's JSON, the phases and the summary
@@ -39,7 +39,10 @@ done
 }
 
 work=$(mktemp -d /tmp/ctlab-bench.XXXXXX)
-trap 'rm -rf "$work"; "$MINICTR" gc >/dev/null 2>&1 || true' EXIT
+trap 'rm -rf "$work"; "$MINICTR" gc >/dev/null 2>&1 || true
+      for d in /sys/fs/cgroup/*/ctlab-bench /sys/fs/cgroup/ctlab-bench; do
+          [ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+      done' EXIT
 mkdir -p "$OUT"
 "$TOP/bench/oci-bundle.sh" "$work/bundle" "$ROOTFS"
 
@@ -61,6 +64,7 @@ fi
 hyperfine -N --warmup 5 --runs $RUNS --export-json '$OUT/start.json' --style basic \
     -n 'minictr (bridge, limits, overlay)' '$MINICTR run --name ctlab-bench-a $LIMITS -- /bin/true' \
     -n 'minictr --net none' '$MINICTR run --name ctlab-bench-b --net none $LIMITS -- /bin/true' \
+    -n 'minictr run --bundle (OCI)' '$MINICTR --root $work/minictr-state run --bundle $work/bundle ctlab-bench-oci' \
     -n 'crun run' 'crun run -b $work/bundle ctlab-bench-crun' \
     -n 'runc run' 'runc run -b $work/bundle ctlab-bench-runc' \
     -n 'bwrap --unshare-all' 'bwrap --unshare-all --die-with-parent --ro-bind $ROOTFS / --proc /proc --dev /dev --tmpfs /tmp /bin/true' \
@@ -74,8 +78,11 @@ for net in bridge none; do
     done
 done >'$OUT/phases.txt'
 
-# Peak memory of minictr run (the largest of it and its children).
+# Peak memory of minictr run (the largest of it and its children), and
+# of the same bundle under minictr and crun.
 /usr/bin/time -v '$MINICTR' run $LIMITS -- /bin/true 2>'$work/time.txt'
+/usr/bin/time -v '$MINICTR' --root $work/minictr-state run --bundle $work/bundle ctlab-bench-oci 2>'$work/time-oci.txt'
+/usr/bin/time -v crun run -b $work/bundle ctlab-bench-crun 2>'$work/time-crun.txt'
 EOF
 )
 unshare -m --propagation private bash -c "$inside"
@@ -108,9 +115,12 @@ done
 
 # --- 4. memory and the targets -----------------------------------------------
 rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
+rss_oci=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$work/time-oci.txt")
+rss_crun=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$work/time-crun.txt")
 echo
-echo "peak RSS of minictr run: $rss KiB (GNU time -v)"
+echo "peak RSS of minictr run: $rss KiB; of the bundle: minictr $rss_oci KiB, crun $rss_crun KiB (GNU time -v)"
 crun=$(median_of 'crun run')
+oci=$(median_of 'minictr run --bundle (OCI)')
 none=$(median_of 'minictr --net none')
 bwrap=$(median_of 'bwrap --unshare-all')
 script=$(median_of 'mini-container.sh')
@@ -118,9 +128,11 @@ verdict() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "MISSED"; 
 {
     echo "machine: $machine"
     echo "target minictr <= 0.5 x crun:     $(ms "$base") ms vs $(ms "$crun") ms (x$(awk -v a="$base" -v b="$crun" 'BEGIN { printf "%.2f", a / b }')): $(verdict "$base <= 0.5 * $crun")"
+    echo "target OCI bundle <= 0.7 x crun:  $(ms "$oci") ms vs $(ms "$crun") ms (x$(awk -v a="$oci" -v b="$crun" 'BEGIN { printf "%.2f", a / b }')): $(verdict "$oci <= 0.7 * $crun")"
     echo "target --net none <= bwrap:       $(ms "$none") ms vs $(ms "$bwrap") ms: $(verdict "$none <= $bwrap")"
     echo "target >= 20 x mini-container.sh: $(awk -v a="$script" -v b="$base" 'BEGIN { printf "%.1f", a / b }') x: $(verdict "$script >= 20 * $base")"
     echo "target peak RSS < 2 MiB:          $rss KiB: $(verdict "$rss < 2048")"
+    echo "target bundle RSS below crun's:   $rss_oci KiB vs $rss_crun KiB: $(verdict "$rss_oci < $rss_crun")"
 } | tee "$OUT/summary.txt"
 echo
 echo "JSON: $OUT/start.json; phases: $OUT/phases.txt"
