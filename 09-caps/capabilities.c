@@ -64,7 +64,8 @@ cap_mask all_caps(void)
     return last >= 63 ? ~(cap_mask)0 : CAP_BIT(last + 1) - 1;
 }
 
-cap_mask cap_permitted_now(void)
+/* This process's set FLAG now (CAP_PERMITTED, CAP_INHERITABLE). */
+static cap_mask process_set(cap_flag_t flag)
 {
     cap_t caps = cap_get_proc();
     cap_mask mask = 0;
@@ -73,9 +74,26 @@ cap_mask cap_permitted_now(void)
     if (!caps)
         return 0;
     for (int c = 0; c <= last_cap() && c < 64; c++)
-        if (cap_get_flag(caps, c, CAP_PERMITTED, &on) == 0 && on == CAP_SET)
+        if (cap_get_flag(caps, c, flag, &on) == 0 && on == CAP_SET)
             mask |= CAP_BIT(c);
     cap_free(caps);
+    return mask;
+}
+
+cap_mask cap_permitted_now(void)
+{
+    return process_set(CAP_PERMITTED);
+}
+
+/* This process's bounding set, one prctl(PR_CAPBSET_READ) a capability
+ * (cap_get_bound(3)). */
+static cap_mask bounding_now(void)
+{
+    cap_mask mask = 0;
+
+    for (int c = 0; c <= last_cap() && c < 64; c++)
+        if (cap_get_bound(c) == 1)
+            mask |= CAP_BIT(c);
     return mask;
 }
 
@@ -158,12 +176,79 @@ const char *cap_mask_to_names(cap_mask mask, char *buf, size_t size)
     return buf;
 }
 
+struct cap_plan cap_plan_keeping(cap_mask keep)
+{
+    struct cap_plan plan = {
+        .bounding = keep, .permitted = keep, .effective = keep,
+        /* inheritable and ambient: none */
+    };
+
+    return plan;
+}
+
+/* One line, BEFORE the names of the capabilities in EXTRA, then AFTER;
+ * or nothing when EXTRA is empty. */
+static int refuse(cap_mask extra, const char *before, const char *after)
+{
+    char names[1024];
+
+    if (!extra)
+        return 0;
+    return error_msg("%s%s%s", before,
+                     cap_mask_to_names(extra, names, sizeof(names)), after);
+}
+
+/* The plan must be one the kernel can apply whole, and one that keeps
+ * the sets' order (capabilities(7)): bounding above permitted, permitted
+ * above effective, ambient within permitted and inheritable. Checked
+ * before any change, so a refused plan leaves the process as it was. */
+static int check_plan(const struct cap_plan *plan)
+{
+    cap_mask have = cap_permitted_now();
+
+    /* Nothing beyond what this process has: permitted and bounding only
+     * ever shrink, and capset(2) adds to inheritable only what is
+     * permitted or inheritable now. */
+    if (refuse(plan->permitted & ~have, "cannot keep ",
+               ": this process does not have it (see: caps show)") < 0 ||
+        refuse(plan->bounding & ~bounding_now(), "cannot keep ",
+               " in the bounding set: this process's bounding set lacks it "
+               "(see: caps show)") < 0 ||
+        refuse(plan->inheritable & ~(have | process_set(CAP_INHERITABLE)),
+               "cannot make ",
+               " inheritable: this process does not have it (see: caps "
+               "show)") < 0)
+        return -1;
+    /* The bounding set is the ceiling: a permitted capability outside it
+     * could still pass execve as an ambient one; an inheritable one would
+     * come back through a program's inheritable file capabilities. */
+    if (refuse(plan->permitted & ~plan->bounding, "permitted ",
+               ": not in the bounding set (it is the ceiling)") < 0 ||
+        refuse(plan->inheritable & ~plan->bounding, "inheritable ",
+               ": not in the bounding set (a program's file capabilities "
+               "would bring it back)") < 0)
+        return -1;
+    /* Effective (what the kernel checks) is taken from permitted; an
+     * ambient capability must be permitted and inheritable (prctl(2)). */
+    if (refuse(plan->effective & ~plan->permitted, "effective ",
+               ": not in the permitted set") < 0 ||
+        refuse(plan->ambient & ~(plan->permitted & plan->inheritable),
+               "ambient ",
+               ": not both permitted and inheritable (the kernel raises "
+               "only those)") < 0)
+        return -1;
+    return 0;
+}
+
 /* 1. The bounding set: drop what is not kept. Needs CAP_SETPCAP, so it
  *    comes first, while we still have everything. */
 static int drop_bounding(cap_mask keep)
 {
     int last = last_cap();
+    char names[1024];
 
+    trace("bounding set = %s: prctl(PR_CAPBSET_DROP) on every other",
+          cap_mask_to_names(keep, names, sizeof(names)));
     for (int c = 0; c <= last; c++) {
         if (keep & CAP_BIT(c))
             continue;
@@ -190,68 +275,73 @@ static int switch_user(const struct cap_plan *plan)
     return 0;
 }
 
-/* 3. Permitted and effective = keep; inheritable = ambient only. A full
- *    inheritable set is how runc let programs with file capabilities gain
- *    them (CVE-2022-29162): inheritable holds no more than ambient needs. */
+/* 3. Permitted, effective and inheritable, in one capset(2). Docker's
+ *    plan keeps inheritable empty: a full one is how runc let programs
+ *    with inheritable file capabilities gain them (CVE-2022-29162). */
 static int set_process_caps(const struct cap_plan *plan)
 {
+    static const struct {
+        cap_flag_t flag;
+        const char *name;
+    } flags[] = {
+        {.flag = CAP_PERMITTED, .name = "permitted"},
+        {.flag = CAP_EFFECTIVE, .name = "effective"},
+        {.flag = CAP_INHERITABLE, .name = "inheritable"},
+    };
+    cap_mask masks[] = {plan->permitted, plan->effective, plan->inheritable};
     cap_t caps = cap_init(); /* all three sets empty */
     char names[1024];
     int rc = 0;
 
     if (!caps)
         return error_errno("cap_init");
-    for (int c = 0; c < 64; c++) {
-        cap_value_t value = c;
-        if (plan->keep & CAP_BIT(c)) {
-            cap_set_flag(caps, CAP_PERMITTED, 1, &value, CAP_SET);
-            cap_set_flag(caps, CAP_EFFECTIVE, 1, &value, CAP_SET);
+    for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++) {
+        trace("capset: %s = %s", flags[i].name,
+              cap_mask_to_names(masks[i], names, sizeof(names)));
+        for (int c = 0; c < 64; c++) {
+            cap_value_t value = c;
+            if (masks[i] & CAP_BIT(c))
+                cap_set_flag(caps, flags[i].flag, 1, &value, CAP_SET);
         }
-        if (plan->ambient & CAP_BIT(c))
-            cap_set_flag(caps, CAP_INHERITABLE, 1, &value, CAP_SET);
     }
-    trace("capset(permitted = effective = %s; inheritable = %s)",
-          cap_mask_to_names(plan->keep, names, sizeof(names)),
-          plan->ambient ? "the ambient ones" : "(none)");
     if (cap_set_proc(caps) < 0)
         rc = error_errno("cap_set_proc");
     cap_free(caps);
     return rc;
 }
 
-int cap_apply(const struct cap_plan *plan)
+/* 4. Ambient: kept through execve of ordinary programs. Each one must
+ *    be in permitted and inheritable already. */
+static int raise_ambient(cap_mask ambient)
 {
     char names[1024];
 
-    if (plan->keep & ~cap_permitted_now())
-        return error_msg("cannot keep %s: this process does not have it (see: "
-                         "caps show)",
-                         cap_mask_to_names(plan->keep & ~cap_permitted_now(),
-                                           names, sizeof(names)));
-    if (plan->ambient & ~plan->keep)
-        return error_msg("--ambient %s: not kept in the permitted set (add "
-                         "it with --add)",
-                         cap_mask_to_names(plan->ambient & ~plan->keep, names,
-                                           sizeof(names)));
-    trace("bounding set: keep %s",
-          cap_mask_to_names(plan->keep, names, sizeof(names)));
-    if (drop_bounding(plan->keep) < 0)
+    trace("ambient set = %s: prctl(PR_CAP_AMBIENT_CLEAR_ALL), then "
+          "PR_CAP_AMBIENT_RAISE on each",
+          cap_mask_to_names(ambient, names, sizeof(names)));
+    if (cap_reset_ambient() < 0 && errno != EINVAL)
+        return error_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+    for (int c = 0; c < 64; c++) {
+        if (!(ambient & CAP_BIT(c)))
+            continue;
+        if (cap_set_ambient(c, CAP_SET) < 0)
+            return error_errno("raise ambient capability %d", c);
+    }
+    return 0;
+}
+
+int cap_apply(const struct cap_plan *plan)
+{
+    if (check_plan(plan) < 0)
+        return -1;
+    if (drop_bounding(plan->bounding) < 0)
         return -1;
     if (plan->change_user && switch_user(plan) < 0)
         return -1;
     if (set_process_caps(plan) < 0)
         return -1;
-    /* 4. Ambient: kept through execve of ordinary programs. Each one must
-     *    be in permitted and inheritable already. */
-    if (cap_reset_ambient() < 0 && errno != EINVAL)
-        return error_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-    for (int c = 0; c < 64; c++) {
-        if (!(plan->ambient & CAP_BIT(c)))
-            continue;
-        trace("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, %d)", c);
-        if (cap_set_ambient(c, CAP_SET) < 0)
-            return error_errno("raise ambient capability %d", c);
-    }
+    if (raise_ambient(plan->ambient) < 0)
+        return -1;
     /* 5. No setuid program or file capability can add anything now. */
     if (plan->no_new_privs) {
         trace("prctl(PR_SET_NO_NEW_PRIVS, 1)");

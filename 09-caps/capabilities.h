@@ -35,7 +35,7 @@ const char *cap_mask_to_names(cap_mask mask, char *buf, size_t size);
 /* What to end up with: the five sets of capabilities(7), as an OCI
  * config.json names them (process.capabilities), and a user to become. */
 struct cap_plan {
-    cap_mask bounding;    /* the most this process and its children may ever have */
+    cap_mask bounding;    /* the most it and its children may ever have */
     cap_mask permitted;   /* within bounding */
     cap_mask effective;   /* within permitted */
     cap_mask inheritable; /* kept across execve with file capabilities */
@@ -51,10 +51,11 @@ struct cap_plan {
  * would let a file's capabilities come back, CVE-2022-29162). */
 struct cap_plan cap_plan_keeping(cap_mask keep);
 
-/* Check the plan, then apply it to this process, in the order the kernel
- * needs: bounding set, user switch (keeping permitted), permitted /
- * effective / inheritable, ambient, no_new_privs. Call it just before
- * execve. */
+/* Check the plan (each set where the others and this process allow it;
+ * else one line naming the set, -1, and nothing changed), then apply it
+ * to this process, in the order the kernel needs: bounding set, user
+ * switch (keeping permitted), permitted / effective / inheritable,
+ * ambient, no_new_privs. Call it just before execve. */
 int cap_apply(const struct cap_plan *plan);
 
 #endif

@@ -149,7 +149,8 @@ static int parse_run_options(int argc, char **argv, struct cap_plan *plan)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    cap_mask dropped = 0, added = 0, ambient = 0;
+    cap_mask dropped = 0, added = 0, ambient = 0, keep;
+    struct cap_plan docker_plan;
     int c, cap;
 
     optind = 0; /* a fresh getopt pass over the words after "run" */
@@ -197,13 +198,21 @@ static int parse_run_options(int argc, char **argv, struct cap_plan *plan)
             return report_bad_option(argv);
         }
     }
-    /* Start from what we have, take away, put back. */
-    plan->keep = (cap_permitted_now() & ~dropped) | added;
+    /* Start from what we have, take away, put back: docker's plan, one
+     * set for bounding, permitted and effective. */
+    keep = (cap_permitted_now() & ~dropped) | added;
+    docker_plan = cap_plan_keeping(keep);
+    plan->bounding = docker_plan.bounding;
+    plan->permitted = docker_plan.permitted;
+    plan->effective = docker_plan.effective;
     /* A non-root user loses every capability at execve unless it is
-     * ambient: make the kept ones ambient, as the user asked to keep them. */
+     * ambient: make the kept ones ambient, as the user asked to keep them.
+     * Ambient ones must be inheritable too, and inheritable holds no more
+     * than that (see capabilities.c, CVE-2022-29162). */
     plan->ambient = ambient;
     if (plan->change_user && plan->uid != 0)
-        plan->ambient |= plan->keep;
+        plan->ambient |= keep;
+    plan->inheritable = plan->ambient;
     if (optind == argc)
         return error_msg("run: no command given (see: %s --help)",
                          program_name);
@@ -240,6 +249,16 @@ int main(int argc, char **argv)
     first = parse_run_options(argc - 1, argv + 1, &plan);
     if (first < 0)
         return EXIT_USAGE;
+    /* cap_apply() would refuse it too, in the words of the five sets;
+     * say it in the words of our options. */
+    if (plan.ambient & ~plan.permitted) {
+        char names[1024];
+        error_msg("--ambient %s: not kept in the permitted set (add it with "
+                  "--add)",
+                  cap_mask_to_names(plan.ambient & ~plan.permitted, names,
+                                    sizeof(names)));
+        return EXIT_TOOL_FAILED;
+    }
     if (cap_apply(&plan) < 0)
         return EXIT_TOOL_FAILED;
     exec_command(argv + 1 + first);

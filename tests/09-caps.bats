@@ -9,6 +9,10 @@ bats_require_minimum_version 1.5.0
 setup() {
     load test_helper/common
     requires root setpriv
+    # Applies a plan whose five sets are given one by one, as an OCI
+    # config.json's process.capabilities gives them (caps run keeps one
+    # set for bounding, permitted and effective, as docker does).
+    PLAN="$CTLAB_ROOT/tests/unit/test-caps"
 }
 
 teardown() {
@@ -106,6 +110,94 @@ probe_for_nobody() {
     # As root, --ambient raises one on request.
     run -0 caps run --ambient NET_RAW -- "$PROBE" status CapAmb
     assert_output --regexp $'^CapAmb:\t0000000000002000$'
+}
+
+# A plan whose five sets all differ (capsh --decode names them):
+#   bounding    242b  chown dac_override fowner kill net_bind_service net_raw
+#   permitted   0429  chown fowner kill net_bind_service
+#   effective   0021  chown kill
+#   inheritable 2420  kill net_bind_service net_raw
+#   ambient     0400  net_bind_service
+FIVE_SETS=(242b 429 21 2420 400)
+
+@test "five different sets, applied as nobody: each reads back from /proc/self/status before execve" {
+    run -0 "$PLAN" -u 65534:65534 "${FIVE_SETS[@]}"
+    assert_line --regexp $'^CapBnd:\t000000000000242b$'
+    assert_line --regexp $'^CapPrm:\t0000000000000429$'
+    assert_line --regexp $'^CapEff:\t0000000000000021$'
+    assert_line --regexp $'^CapInh:\t0000000000002420$'
+    assert_line --regexp $'^CapAmb:\t0000000000000400$'
+    # And the user switch happened, capabilities kept through it.
+    run -0 "$PLAN" -u 65534:65534 "${FIVE_SETS[@]}" grep Uid /proc/self/status
+    assert_output --regexp $'^Uid:\t65534\t65534\t65534\t65534$'
+}
+
+@test "execve then recomputes permitted and effective; bounding, inheritable and ambient pass" {
+    # nobody running a program without file capabilities: permitted and
+    # effective become the ambient set (capabilities(7), "Transformation
+    # of capabilities during execve").
+    run -0 "$PLAN" -u 65534:65534 "${FIVE_SETS[@]}" grep Cap /proc/self/status
+    assert_line --regexp $'^CapBnd:\t000000000000242b$'
+    assert_line --regexp $'^CapPrm:\t0000000000000400$'
+    assert_line --regexp $'^CapEff:\t0000000000000400$'
+    assert_line --regexp $'^CapInh:\t0000000000002420$'
+    assert_line --regexp $'^CapAmb:\t0000000000000400$'
+    # root: every program counts as having all file capabilities, so
+    # permitted and effective become bounding | inheritable.
+    run -0 "$PLAN" "${FIVE_SETS[@]}" grep Cap /proc/self/status
+    assert_line --regexp $'^CapPrm:\t000000000000242b$'
+    assert_line --regexp $'^CapEff:\t000000000000242b$'
+    assert_line --regexp $'^CapInh:\t0000000000002420$'
+}
+
+@test "each rule between the sets refuses a plan on its own, with one line" {
+    # effective within permitted
+    run -125 "$PLAN" 242b 429 23 2420 400
+    assert_output "test-caps: effective cap_dac_override: not in the permitted set"
+    # ambient within permitted ...
+    run -125 "$PLAN" 242b 429 21 2420 2000
+    assert_output "test-caps: ambient cap_net_raw: not both permitted and inheritable (the kernel raises only those)"
+    # ... and within inheritable
+    run -125 "$PLAN" 242b 429 21 2420 1
+    assert_output "test-caps: ambient cap_chown: not both permitted and inheritable (the kernel raises only those)"
+    # permitted within bounding
+    run -125 "$PLAN" 42b 2429 21 420 400
+    assert_output "test-caps: permitted cap_net_raw: not in the bounding set (it is the ceiling)"
+    # inheritable within bounding (cap_sys_module, bit 16)
+    run -125 "$PLAN" 242b 429 21 12420 400
+    assert_output "test-caps: inheritable cap_sys_module: not in the bounding set (a program's file capabilities would bring it back)"
+    # Control: the plan that differs from each by one set is applied.
+    run -0 "$PLAN" "${FIVE_SETS[@]}"
+    assert_line --regexp $'^CapEff:\t0000000000000021$'
+}
+
+@test "nothing beyond what the process has: permitted, bounding, inheritable, each on its own" {
+    copy_for_unprivileged "$PLAN"
+    # nobody has no permitted capability ...
+    run -125 "${AS_NOBODY[@]}" "$BIN/test-caps" 1 1 0 0 0
+    assert_output "test-caps: cannot keep cap_chown: this process does not have it (see: caps show)"
+    # ... so capset(2) cannot make one inheritable either, though the
+    # bounding set still holds it.
+    run -125 "${AS_NOBODY[@]}" "$BIN/test-caps" 1 0 0 1 0
+    assert_output "test-caps: cannot make cap_chown inheritable: this process does not have it (see: caps show)"
+    # A bounding set only shrinks: root without NET_RAW in it.
+    run -125 setpriv --bounding-set=-net_raw -- "$PLAN" 242b 429 21 420 400
+    assert_output "test-caps: cannot keep cap_net_raw in the bounding set: this process's bounding set lacks it (see: caps show)"
+    # Control: the same plan without NET_RAW in the bounding set.
+    run -0 setpriv --bounding-set=-net_raw -- "$PLAN" 42b 429 21 420 400
+    assert_line --regexp $'^CapBnd:\t000000000000042b$'
+}
+
+@test "-v traces one line per set, in the kernel's order" {
+    run -0 --separate-stderr caps -v run --drop ALL --add NET_BIND_SERVICE --user nobody -- true
+    mapfile -t lines < <(grep -E '^\[caps\] (bounding|capset|ambient|prctl\(PR_SET_KEEPCAPS)' <<<"$stderr")
+    assert_equal "${#lines[@]}" 6
+    assert_equal "${lines[0]}" "[caps] bounding set = cap_net_bind_service: prctl(PR_CAPBSET_DROP) on every other"
+    assert_equal "${lines[1]}" "[caps] prctl(PR_SET_KEEPCAPS, 1); setgroups(0); setgid(65534); setuid(65534)"
+    assert_equal "${lines[2]}" "[caps] capset: permitted = cap_net_bind_service"
+    assert_equal "${lines[3]}" "[caps] capset: effective = cap_net_bind_service"
+    assert_equal "${lines[4]}" "[caps] capset: inheritable = cap_net_bind_service"
+    assert_equal "${lines[5]}" "[caps] ambient set = cap_net_bind_service: prctl(PR_CAP_AMBIENT_CLEAR_ALL), then PR_CAP_AMBIENT_RAISE on each"
 }
 
 @test "caps show agrees with /proc/PID/status decoded by capsh" {
