@@ -1,5 +1,7 @@
-/* 10-mini-container/oci_json.h - reading config.json with json-c, for the
- * OCI front end's parsers (oci_config.c, oci_linux.c, oci_resources.c).
+/* 10-mini-container/oci_json.h - reading config.json with json-c
+ * (oci_json.c: the file; oci_values.c: its values), for the OCI front
+ * end's section parsers (oci_config.c, oci_process.c, oci_mounts.c,
+ * oci_linux.c, oci_resources.c, oci_seccomp.c).
  *
  * A reader knows which file it reads and where in it it is, as a JSON
  * path ("linux.resources.memory.limit", "mounts[3].destination"), so that
@@ -83,6 +85,10 @@ int oci_value_uint64(struct oci_reader *r, json_object *value, uint64_t max,
                      uint64_t *out);
 int oci_value_type(struct oci_reader *r, json_object *value, json_type type);
 
+/* TEXT, a path on the host, as an absolute one: itself, or under the
+ * bundle when relative (bundle.md), not resolved. Into a malloc'd *OUT. */
+int oci_host_path(struct oci_reader *r, const char *text, char **out);
+
 /* A path in the container: absolute, no "..", written one way
  * ("/a//b/./c/" is "/a/b/c"). Into a malloc'd *OUT. */
 int oci_container_path(struct oci_reader *r, const char *text, char **out);
@@ -99,6 +105,8 @@ int oci_lsm_field(struct oci_reader *r, json_object *obj, const char *key,
 /* The sections, in the order oci_config.c reads them. */
 int oci_read_process(struct oci_reader *r, json_object *obj,
                      struct spec_process *process);
+int oci_read_mounts(struct oci_reader *r, json_object *config,
+                    struct ctr_spec *spec);
 int oci_read_linux(struct oci_reader *r, json_object *linux_obj,
                    struct ctr_spec *spec);
 int oci_read_resources(struct oci_reader *r, json_object *resources,

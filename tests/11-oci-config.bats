@@ -344,6 +344,16 @@ round_trip() {
     run -0 "$OCI" saved "$B/out.json"
     run -1 "$OCI" read "$B/out.json" "$B"
     assert_output "oci-config: $B/out.json: root.path: $RB/rootfs: No such file or directory"
+    # its paths must be absolute, and errors name their fields as ever
+    jq '.root.path = "rootfs"' "$B/out.json" >"$B/saved.json"
+    run -1 "$OCI" saved "$B/saved.json"
+    assert_output "oci-config: $B/saved.json: root.path: \"rootfs\" is not an absolute path"
+    jq '.process.args = [1]' "$B/out.json" >"$B/saved.json"
+    run -1 "$OCI" saved "$B/saved.json"
+    assert_output "oci-config: $B/saved.json: process.args[0]: not a string"
+    jq '.mounts = [{destination: "/d", type: "bind", source: "vol"}]' "$B/out.json" >"$B/saved.json"
+    run -1 "$OCI" saved "$B/saved.json"
+    assert_output "oci-config: $B/saved.json: mounts[0].source: \"vol\" is not an absolute path"
 }
 
 # --- bad input: the file ----------------------------------------------------
