@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -273,6 +274,26 @@ int oci_features(int argc, char **argv)
     return oci_features_write(stdout) < 0 ? 1 : 0;
 }
 
+/* Our stdin, whole, in a memfd: PATH names it (/proc/self/fd/N). */
+static const char *stdin_as_file(char *path)
+{
+    char buffer[65536];
+    int fd = memfd_create("resources", MFD_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0) {
+        error_errno("memfd_create");
+        return NULL;
+    }
+    while ((n = read(STDIN_FILENO, buffer, sizeof(buffer))) > 0)
+        if (write(fd, buffer, (size_t)n) != n) {
+            error_errno("update: copy stdin");
+            return NULL;
+        }
+    snprintf(path, 64, "/proc/self/fd/%d", fd);
+    return path;
+}
+
 /* Every limit set in FROM replaces TO's (0 or empty: not set). */
 static void merge_limits(struct cgroup_limits *to,
                          const struct cgroup_limits *from)
@@ -321,6 +342,7 @@ int oci_update(int argc, char **argv)
     };
     const char *file = NULL;
     char dir[PATH_MAX], saved[PATH_MAX + 16], temporary[PATH_MAX + 32];
+    char stdin_path[64];
     struct ctr_spec spec, update;
     struct oci_reader reader = {0};
     json_object *object;
@@ -333,7 +355,7 @@ int oci_update(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+r:", options, NULL)) != -1) {
         if (c != 'r')
             return report_bad_option(argv), 1;
-        file = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
+        file = optarg;
     }
     if (!file)
         return error_msg("update: --resources FILE (or -) is the only way "
@@ -346,6 +368,10 @@ int oci_update(int argc, char **argv)
         return error_msg("update: container \"%s\" is %s", argv[optind],
                          state_status_names[c]),
                1;
+    /* "-": stdin, copied into a file of memory (the reader wants a
+     * regular file, read whole). */
+    if (file && strcmp(file, "-") == 0 && !(file = stdin_as_file(stdin_path)))
+        return 1;
     reader.file = file;
     spec_init(&update);
     if (oci_json_parse_file(file, &object) < 0)
