@@ -169,6 +169,33 @@ static int find_container(const char *id, char *dir, size_t size)
     return 0;
 }
 
+/* A node the config asks for (linux.devices) may be opened, whatever
+ * the device rules say (runc adds the same rule): after them, so it
+ * wins. Only where there are rules: none means no device controller. */
+static int allow_spec_devices(struct ctr_spec *spec)
+{
+    struct cgroup_limits *limits = &spec->limits;
+
+    for (int i = 0; i < spec->device_count && limits->device_count; i++) {
+        const struct spec_device *d = &spec->devices[i];
+
+        if (d->type == 'p')
+            continue; /* a fifo is no device */
+        if (limits->device_count == CG_MAX_DEVICE_RULES)
+            return error_msg("linux.devices: more than %d device rules in "
+                             "all",
+                             CG_MAX_DEVICE_RULES);
+        limits->devices[limits->device_count++] = (struct cgroup_device_rule){
+            .type = d->type == 'b' ? 'b' : 'c',
+            .major = d->major,
+            .minor = d->minor,
+            .access = "rwm",
+            .allow = 1,
+        };
+    }
+    return 0;
+}
+
 /* The bundle's spec, read and persisted: config.json in the state
  * directory is what exec, kill and delete read from now on. */
 static int load_bundle(const struct oci_args *a, char *bundle, size_t size,
@@ -184,7 +211,7 @@ static int load_bundle(const struct oci_args *a, char *bundle, size_t size,
     if (oci_config_read(config, bundle, spec) < 0)
         return -1;
     spec->rootless = geteuid() != 0;
-    return 0;
+    return allow_spec_devices(spec);
 }
 
 /* When the container was made, as `state` and `list` show it. Written
