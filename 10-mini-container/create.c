@@ -61,8 +61,8 @@ static int make_cgroup(const struct ctr_spec *spec, const char *name,
     }
     if (parent[0])
         trace("cgroup: %s is delegated to uid %d", parent, (int)geteuid());
-    if (cgroup_plan(&host, name, parent[0] ? parent : NULL, &spec->limits,
-                    cg) < 0)
+    if (cgroup_plan(&host, name, parent[0] ? parent : NULL, &spec->limits, cg) <
+        0)
         return -1;
     cgroup_plan_only_needed(cg, &spec->limits);
     /* The intent first, then the act: killed between the two, we leave a
@@ -163,9 +163,8 @@ static int open_console_channel(struct container *c)
                          c->ctx->console_socket);
     strcpy(address.sun_path, c->ctx->console_socket);
     c->console_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->console_fd < 0 ||
-        connect(c->console_fd, (struct sockaddr *)&address,
-                sizeof(address)) < 0)
+    if (c->console_fd < 0 || connect(c->console_fd, (struct sockaddr *)&address,
+                                     sizeof(address)) < 0)
         return error_errno("--console-socket %s", c->ctx->console_socket);
     return 0;
 }
@@ -216,8 +215,8 @@ static int run_create_hooks(const struct container *c)
     if (!hooks_wanted(c->spec, HOOK_PRESTART) &&
         !hooks_wanted(c->spec, HOOK_CREATE_RUNTIME))
         return 0;
-    state = hooks_state(c->spec, c->ctx->id, "creating", c->pid,
-                        c->ctx->bundle);
+    state =
+        hooks_state(c->spec, c->ctx->id, "creating", c->pid, c->ctx->bundle);
     rc = !state || hooks_run(c->spec, HOOK_PRESTART, state) < 0 ||
                  hooks_run(c->spec, HOOK_CREATE_RUNTIME, state) < 0
              ? -1

@@ -45,9 +45,18 @@
 #include "verbs.h"
 
 /* The options of the lifecycle verbs, as runc spells them. */
-enum { OPT_BUNDLE = 'b', OPT_PID_FILE = 'p', OPT_CONSOLE = 'c', OPT_DETACH = 'd',
-       OPT_FORCE = 'f', OPT_ALL = 'a', OPT_PRESERVE = 'P', OPT_NO_PIVOT = 'N',
-       OPT_NO_KEYRING = 'K', OPT_ROOTLESS = 'R' };
+enum {
+    OPT_BUNDLE = 'b',
+    OPT_PID_FILE = 'p',
+    OPT_CONSOLE = 'c',
+    OPT_DETACH = 'd',
+    OPT_FORCE = 'f',
+    OPT_ALL = 'a',
+    OPT_PRESERVE = 'P',
+    OPT_NO_PIVOT = 'N',
+    OPT_NO_KEYRING = 'K',
+    OPT_ROOTLESS = 'R'
+};
 
 static const struct option lifecycle_options[] = {
     {"bundle", required_argument, NULL, OPT_BUNDLE},
@@ -105,8 +114,7 @@ static int parse_args(const char *verb, int argc, char **argv, int needs_id,
         case OPT_PRESERVE:
             errno = 0;
             a->preserve_fds = (int)strtol(optarg, &end, 10);
-            if (errno || *end || a->preserve_fds < 0 ||
-                a->preserve_fds > 1000)
+            if (errno || *end || a->preserve_fds < 0 || a->preserve_fds > 1000)
                 return error_msg("%s --preserve-fds %s: want 0-1000", verb,
                                  optarg);
             break;
@@ -122,8 +130,8 @@ static int parse_args(const char *verb, int argc, char **argv, int needs_id,
     }
     if (needs_id) {
         if (optind >= argc)
-            return error_msg("%s: no container id given (see: %s --help)",
-                             verb, program_name);
+            return error_msg("%s: no container id given (see: %s --help)", verb,
+                             program_name);
         a->id = argv[optind++];
         if (state_check_id(a->id) < 0)
             return -1;
@@ -150,8 +158,8 @@ static void run_post_hooks(const char *dir, const char *id,
         if (state_read(dir, "bundle", bundle, sizeof(bundle)) < 0)
             bundle[0] = '\0';
         state = hooks_state(&spec, id,
-                            kind == HOOK_POSTSTART ? "running" : "stopped",
-                            pid, bundle);
+                            kind == HOOK_POSTSTART ? "running" : "stopped", pid,
+                            bundle);
         if (state && hooks_run(&spec, kind, state) < 0)
             error_msg("warning: a %s hook failed; the container goes on",
                       kind == HOOK_POSTSTART ? "poststart" : "poststop");
@@ -265,7 +273,8 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
         return -1;
     /* Ended before it was ready (it said why), or no pid file: reaped,
      * its cgroup and state removed. */
-    if (made > 0 || (a->pid_file && state_write_pid_file(a->pid_file, c->pid) < 0) ||
+    if (made > 0 ||
+        (a->pid_file && state_write_pid_file(a->pid_file, c->pid) < 0) ||
         save_created(c) < 0) {
         kill(c->pid, SIGKILL);
         container_wait_and_delete(c);
@@ -419,9 +428,9 @@ int oci_delete(int argc, char **argv)
         return 1;
     snprintf(dir, sizeof(dir), "%s/%s", state_base(), a.id);
     if (access(dir, F_OK) < 0) /* containerd deletes twice: fine */
-        return a.force ? 0
-                       : (error_msg("container \"%s\" does not exist", a.id),
-                          1);
+        return a.force
+                   ? 0
+                   : (error_msg("container \"%s\" does not exist", a.id), 1);
     status = state_status(dir, &pid);
     /* The spec: deleting a container that is not stopped MUST fail and
      * change nothing (runc and crun delete a created one anyway). */

@@ -39,8 +39,8 @@ static int parse_format(const char *verb, int argc, char **argv, int *json,
 
     optind = 0;
     while ((c = getopt_long(argc, argv, "+f:q", options, NULL)) != -1) {
-        if (c == 'f' && (strcmp(optarg, "json") == 0 ||
-                         strcmp(optarg, "table") == 0))
+        if (c == 'f' &&
+            (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
             *json = strcmp(optarg, "json") == 0;
         else if (c == 'q' && quiet)
             *quiet = 1;
@@ -146,8 +146,7 @@ int oci_ps(int argc, char **argv)
         container_of("ps", argc, argv, dir, sizeof(dir)) < 0)
         return 1;
     if (container_cgroup(dir, argv[optind], &cg) != 1)
-        return error_msg("ps %s: the container has no cgroup", argv[optind]),
-               1;
+        return error_msg("ps %s: the container has no cgroup", argv[optind]), 1;
     count = cgroup_list_processes(&cg, pids, 65536);
     if (count < 0)
         return 1;
@@ -231,8 +230,10 @@ int oci_spec(int argc, char **argv)
     if (optind != argc)
         return error_msg("spec: no arguments but --bundle and --rootless"), 1;
     spec.net = NET_NONE; /* an engine makes the network */
-    if (spec_set_defaults(&spec) < 0)
+    if (spec_set_defaults(&spec) < 0) {
+        spec_free(&spec);
         return 1;
+    }
     if (spec.rootless) { /* root inside is whoever runs the container */
         spec.uid_map.count = spec.gid_map.count = 1;
         spec.uid_map.ranges[0] =
@@ -245,25 +246,32 @@ int oci_spec(int argc, char **argv)
     spec.hostname = strdup("minictr");
     spec.process.cwd = strdup("/");
     spec.process.terminal = 1;
+    rc = 1;
     if (!spec.root || !spec.hostname || !spec.process.cwd ||
         spec_add_string(&spec.process.args, &args, "sh") < 0 ||
         spec_add_string(&spec.process.env, &spec.process.env_count,
                         "PATH=" DEFAULT_PATH) < 0 ||
         spec_add_string(&spec.process.env, &spec.process.env_count,
                         "TERM=xterm") < 0)
-        return 1;
+        goto out;
     snprintf(path, sizeof(path), "%s/config.json", bundle);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return error_errno("spec: %s%s", path,
-                           errno == EEXIST ? " (remove it first)" : ""),
-               1;
+    if (fd < 0) {
+        error_errno("spec: %s%s", path,
+                    errno == EEXIST ? " (remove it first)" : "");
+        goto out;
+    }
     f = fdopen(fd, "w");
     rc = f ? oci_config_write(&spec, f) : -1;
-    if (!f || fclose(f) != 0 || rc < 0)
-        return error_errno("spec: write %s", path), 1;
+    if (!f || fclose(f) != 0 || rc < 0) {
+        error_errno("spec: write %s", path);
+        rc = 1;
+        goto out;
+    }
+    rc = 0;
+out:
     spec_free(&spec);
-    return 0;
+    return rc;
 }
 
 int oci_features(int argc, char **argv)
