@@ -261,6 +261,7 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
     if (!spec->process.terminal && a->console_socket)
         return error_msg("--console-socket: process.terminal is false");
     *c = (struct container){.spec = spec, .ctx = ctx};
+    spec->limits.freezable = 1; /* an engine may pause it (v1: the freezer) */
     if (block_forwarded_signals(&c->saved_mask) < 0 || container_check(c) < 0 ||
         container_make_state(c) < 0)
         return -1;
