@@ -97,10 +97,16 @@ join_and_exec(const char *name, const char *dir, pid_t init, int pidfd,
      *    spec: the very profile create loaded. */
     trace("policy from %s/config.json: caps %llx, seccomp %s", dir,
           (unsigned long long)plan.bounding,
-          r->spec.has_seccomp ? "the container's" : "none");
-    if (r->spec.has_seccomp &&
-        !(filter = filter_from_rules(&r->spec.seccomp, UNKNOWN_TRACE)))
-        _exit(EXIT_TOOL_FAILED);
+          r->spec.has_seccomp ? "the container's profile, compiled again"
+                              : "none");
+    if (r->spec.has_seccomp) {
+        bool tracing = trace_on; /* run traced each rule already */
+        trace_on = false;
+        filter = filter_from_rules(&r->spec.seccomp, UNKNOWN_TRACE);
+        trace_on = tracing;
+        if (!filter)
+            _exit(EXIT_TOOL_FAILED);
+    }
     /* 2. Its cgroup (05), then all its namespaces in one setns (04):
      *    its user namespace too if it has one (rootless; as a user,
      *    always: we could join nothing else); setns puts us in that
