@@ -21,8 +21,9 @@
 #include "spec_flags.h"
 #include "state.h"
 
-/* Names and paths go into line-based state files that exec reads back:
- * a newline in one would add a line of the attacker's choosing. */
+/* Names and paths end up in the saved spec, the container's hostname
+ * and the trace: a control character in one (a newline above all) has
+ * no business there, and is refused. */
 static int has_control_character(const char *text)
 {
     for (const char *c = text; *c; c++)
