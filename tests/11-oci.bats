@@ -73,7 +73,8 @@
 #   runc, crun  say several lines when some creates fail (runc: a setns
 #               refused; crun: a hook timed out);
 #   runc, crun  leave the cgroups of a create SIGKILLed before it saved its
-#               state: `delete --force` answers "does not exist", 0.
+#               state (`delete --force` answers "does not exist", 0); crun
+#               at times its process too, blocked, until killafter ends it.
 #
 # Not tested: an unknown capability name. runtime-spec 1.0 said it MUST
 # be an error; 1.1 says it "MUST be logged as a warning" and runtimes
@@ -342,6 +343,11 @@ start_marker_container() {
 
 # --- kill (runtime.md: Kill) -------------------------------------------------
 
+# has_lines FILE N: FILE has N lines or more (for wait_until).
+has_lines() {
+    [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]
+}
+
 @test "kill: TERM, SIGTERM and 15 arrive as SIGTERM, 1 as SIGHUP, KILL ends the process" {
     new_bundle sig
     command_is /bin/sh -c 'trap "echo TERM >> /out/sig" TERM; trap "echo HUP >> /out/sig" HUP
@@ -352,7 +358,7 @@ start_marker_container() {
     for signal in TERM SIGTERM 15 1; do
         n=$((n + 1))
         run -0 oci kill "$ID" "$signal"
-        wait_until 5 eval '[ "$(wc -l <"$OUT/sig")" -ge '$n' ]'
+        wait_until 5 has_lines "$OUT/sig" "$n"
         assert_equal "$signal: $(tail -n 1 "$OUT/sig")" "$signal: $([ "$signal" = 1 ] && echo HUP || echo TERM)"
     done
     run -0 oci kill "$ID" KILL
@@ -1027,6 +1033,15 @@ CAPS_AMB='["CAP_NET_BIND_SERVICE"]'                                       # 0x40
 
 # --- a runtime killed during create -------------------------------------------
 
+# create_is_over: the killed create of the next test has ended: the
+# runtime it became is gone, or killafter itself (the shell was killed
+# before it could write the runtime's PID, and nothing was left to wait
+# for).
+create_is_over() {
+    process_gone "$BG_PID" && return 0
+    [ -s "$OCI_WORK/runtime.pid" ] && process_gone "$(cat "$OCI_WORK/runtime.pid")"
+}
+
 @test "SIGKILL of create at random moments, then delete --force: nothing left" {
     [ -x "$CTLAB_ROOT/tests/killafter" ] || fail "tests/killafter is not built (make -C tests)"
     new_bundle kill
@@ -1038,26 +1053,30 @@ CAPS_AMB='["CAP_NET_BIND_SERVICE"]'                                       # 0x40
     took=$((($(date +%s%N) - start) / 1000))
     run -0 oci delete --force "$ID"
     for round in 1 2 3 4 5 6 7 8; do
-        delay=$((RANDOM * RANDOM % took))
+        # (Round 1 within 2 ms: the runtime killed as it starts, or before.)
+        delay=$((round == 1 ? RANDOM % 2000 : RANDOM * RANDOM % took))
         rm -f "$PIDFILE" "$OCI_WORK/runtime.pid"
         # killafter reaps every process the killed create leaves; a
         # shell in between tells the runtime's own PID.
         start_background "$OCI_WORK/killafter.out" killafter KILL "$delay" \
             sh -c 'echo $$ >"$0"; exec "$@"' "$OCI_WORK/runtime.pid" \
             "$RUNTIME" --root "$OCI_STATE" create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-        wait_until 10 test -s "$OCI_WORK/runtime.pid"
-        wait_until 10 process_gone "$(cat "$OCI_WORK/runtime.pid")"
+        wait_until 10 create_is_over
         record_pid_file "$PIDFILE"
         run -0 oci delete --force "$ID"
         # A process still alive makes killafter wait 10 s, then SIGKILL
         # it and exit 1.
         wait_exit 20 "$BG_PID"
-        assert_equal "round $round, kill at $delay of $took us: $STATUS" "round $round, kill at $delay of $took us: 0"
-        wait_until 5 no_leftovers_of "$ID" "$PIDFILE" 2>/dev/null && continue
-        left=$(leftovers_of "$ID" "$PIDFILE")
-        # runc's known leak, and only it, is a skip (see the top).
+        left=""
+        [ "$STATUS" -eq 0 ] ||
+            left="a process of the create (killafter: $(tr '\n' ' ' <"$OCI_WORK/killafter.out"))"$'\n'
+        wait_until 5 no_leftovers_of "$ID" "$PIDFILE" 2>/dev/null || left+=$(leftovers_of "$ID" "$PIDFILE")
+        [ -n "$left" ] || continue
+        # The known leaks, and only they, are skips (see the top).
         [ -n "$(grep -v '^cgroup ' <<<"$left")" ] ||
             skip_for_leak "runc crun" "(ctlab policy) leaves the cgroups of a create killed before it saved its state (round $round, SIGKILL at $delay of $took us)"
-        fail "round $round, SIGKILL at $delay of $took us ($(cat "$OCI_WORK/killafter.out")): left $left"
+        [ -n "$(grep -v -e '^cgroup ' -e '^a process of the create' <<<"$left")" ] ||
+            skip_for_leak crun "(ctlab policy) leaves the cgroups, and at times the process, of a create killed before it saved its state (round $round, SIGKILL at $delay of $took us)"
+        fail "round $round, SIGKILL at $delay of $took us: left $left"
     done
 }
