@@ -8,6 +8,8 @@
  *     sudo ./cgctl create web --memory 128m; sudo ./cgctl stat web
  *     sudo ./cgctl -v run --devices default -- sh
  *     sudo ./cgctl run --cpuset-cpus 0 --cpu-shares 512 -- sh
+ *     sudo ./cgctl freeze web; sudo ./cgctl procs web; sudo ./cgctl thaw web
+ *     sudo ./cgctl create --path /ctlab-oci/c1 --pids 20
  *
  * A cgroup groups processes so the kernel can count what they use and
  * limit it: memory (the OOM killer acts inside the group), CPU time (a
@@ -43,6 +45,7 @@
 struct options {
     const char *name;   /* --name (run) or the NAME argument */
     const char *parent; /* --parent: a delegated v2 directory */
+    const char *path;   /* --path: below each hierarchy's root, not ctlab/ */
     int cgroupns;       /* --cgroupns (run) */
     int limit_count;    /* how many limit options were given */
     struct cgroup_limits limits;
@@ -112,7 +115,7 @@ static int show_info(void)
 /* The names under every ctlab/ directory, each once. */
 static int list_cgroups(void)
 {
-    char seen[64][64], path[PATH_MAX + 16];
+    char seen[64][CG_NAME_MAX], path[PATH_MAX + 16];
     struct cgroup_host host;
     struct dirent *entry;
     int count = 0;
@@ -137,8 +140,7 @@ static int list_cgroups(void)
             for (int i = 0; i < count; i++)
                 known |= strcmp(seen[i], entry->d_name) == 0;
             if (!known && count < 64) {
-                snprintf(seen[count++], sizeof(seen[0]), "%.63s",
-                         entry->d_name);
+                snprintf(seen[count++], sizeof(seen[0]), "%s", entry->d_name);
                 printf("%s\n", entry->d_name);
             }
         }
@@ -158,6 +160,8 @@ static int find_cgroup(const struct options *opt, struct cgroup *cg)
     if (cgroup_host_detect(&host) < 0)
         return -1;
     trace("cgroup mode: %s", host.mode);
+    if (opt->path)
+        return cgroup_plan_path(&host, opt->path, &opt->limits, cg);
     return cgroup_plan(&host, opt->name, opt->parent, &opt->limits, cg);
 }
 
@@ -166,8 +170,36 @@ static int require_existing(const struct cgroup *cg)
     if (cgroup_exists(cg))
         return 0;
     errno = ENOENT;
+    if (cg->path[0])
+        return error_msg("no cgroup '%s' (create it with: %s create --path "
+                         "%s)",
+                         cg->path, program_name, cg->path);
     return error_msg("no cgroup '%s' (create it with: %s create %s)", cg->name,
                      program_name, cg->name);
+}
+
+/* cgctl procs: one PID a line, as cgroup.procs lists them, the child
+ * cgroups' too. The list grows until it holds them all. */
+static int print_processes(const struct cgroup *cg)
+{
+    pid_t *pids = NULL, *bigger;
+    int count, max = 256;
+
+    for (;; max *= 2) {
+        bigger = realloc(pids, (size_t)max * sizeof(*pids));
+        if (!bigger) {
+            free(pids);
+            return error_errno("list the processes of %s", cg->name);
+        }
+        pids = bigger;
+        count = cgroup_list_processes(cg, pids, max);
+        if (count < max)
+            break;
+    }
+    for (int i = 0; i < count; i++)
+        printf("%d\n", (int)pids[i]);
+    free(pids);
+    return count < 0 ? -1 : 0;
 }
 
 static void describe_backends(const struct cgroup *cg, char *buf, size_t size)
@@ -313,6 +345,9 @@ static void usage(FILE *out)
             "                          a new cgroup is removed after\n"
             "  stat NAME               usage and events, the same names on "
             "v1 and v2\n"
+            "  freeze NAME, thaw NAME  stop every process in it (no CPU at "
+            "all), go on\n"
+            "  procs NAME              the PIDs in it and its children\n"
             "  delete NAME             kill what is left, remove it\n"
             "  ls                      ctlab's cgroups\n"
             "\n"
@@ -356,6 +391,11 @@ static void usage(FILE *out)
             "\n"
             "  --parent PATH           a delegated cgroup2 directory instead "
             "of ctlab/\n"
+            "  --path /A/B             instead of NAME (run: --name): A/B "
+            "below each\n"
+            "                          hierarchy's root, as engines name "
+            "cgroups; the\n"
+            "                          parents it makes go with it\n"
             "  -v                      trace every file written; run: a "
             "usage summary\n"
             "  -h, --help              show this help\n",
@@ -383,6 +423,7 @@ static int parse_options(int argc, char **argv, int stop_at_command,
         {"devices", required_argument, NULL, 'E'},
         {"name", required_argument, NULL, 'n'},
         {"parent", required_argument, NULL, 'P'},
+        {"path", required_argument, NULL, 'A'},
         {"cgroupns", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -421,6 +462,9 @@ static int parse_options(int argc, char **argv, int stop_at_command,
         case 'P':
             opt->parent = optarg;
             break;
+        case 'A':
+            opt->path = optarg;
+            break;
         case 'N':
             opt->cgroupns = 1;
             break;
@@ -449,9 +493,10 @@ static int require_root(const char *command, const struct options *opt)
                      command, program_name, command);
 }
 
-/* Exit status for the commands that change things: 0, 1 on failure. */
-static int manage(const char *command, struct options *opt, char **args,
-                  int nargs)
+/* Exit status for the commands that change things: 0, 1 on failure.
+ * PID_TEXT: attach's PID argument. */
+static int manage(const char *command, struct options *opt,
+                  const char *pid_text)
 {
     struct cgroup cg;
     unsigned long pid;
@@ -476,11 +521,15 @@ static int manage(const char *command, struct options *opt, char **args,
         return print_stats(stdout, "", &cg) < 0 ? 1 : 0;
     if (strcmp(command, "delete") == 0)
         return cgroup_destroy(&cg) < 0 ? 1 : 0;
+    if (strcmp(command, "freeze") == 0 || strcmp(command, "thaw") == 0)
+        return cgroup_freeze(&cg, command[0] == 'f') < 0 ? 1 : 0;
+    if (strcmp(command, "procs") == 0)
+        return print_processes(&cg) < 0 ? 1 : 0;
     /* attach NAME PID */
     errno = 0;
-    pid = nargs == 2 ? strtoul(args[1], &end, 10) : 0;
-    if (nargs != 2 || errno || *end || pid == 0 || pid > 4194304) {
-        error_msg("attach: want a PID, got '%s'", nargs == 2 ? args[1] : "");
+    pid = strtoul(pid_text, &end, 10);
+    if (errno || *end || pid == 0 || pid > 4194304) {
+        error_msg("attach: want a PID, got '%s'", pid_text);
         return EXIT_USAGE;
     }
     if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
@@ -526,14 +575,23 @@ int main(int argc, char **argv)
         return (command[0] == 'i' ? show_info() : list_cgroups()) < 0 ? 1 : 0;
     }
 
+    /* A cgroup is named one way: NAME (run: --name), --parent and NAME,
+     * or --path alone. */
+    if (opt.path && (opt.parent || opt.name)) {
+        error_msg("--path names the cgroup by itself: give no %s with it",
+                  opt.parent ? "--parent" : "--name");
+        return EXIT_USAGE;
+    }
+
     /* 4. run: its exit status is the command's. */
     if (strcmp(command, "run") == 0) {
         if (nargs < 1) {
-            error_msg("usage: %s run [--name N] [LIMITS] [--] CMD [ARG...]",
+            error_msg("usage: %s run [--name N | --path /A/B] [LIMITS] [--] "
+                      "CMD [ARG...]",
                       program_name);
             return EXIT_USAGE;
         }
-        if (!opt.name) {
+        if (!opt.name && !opt.path) {
             snprintf(default_name, sizeof(default_name), "run-%d",
                      (int)getpid());
             opt.name = default_name;
@@ -543,18 +601,20 @@ int main(int argc, char **argv)
         return run_in_cgroup(&opt, argv + first);
     }
 
-    /* 5. Commands on one named cgroup. */
+    /* 5. Commands on one named cgroup (with --path, no NAME). */
     if (strcmp(command, "create") == 0 || strcmp(command, "set") == 0 ||
         strcmp(command, "stat") == 0 || strcmp(command, "delete") == 0 ||
-        strcmp(command, "attach") == 0) {
+        strcmp(command, "attach") == 0 || strcmp(command, "freeze") == 0 ||
+        strcmp(command, "thaw") == 0 || strcmp(command, "procs") == 0) {
         int takes_limits = command[0] == 'c' || strcmp(command, "set") == 0;
-        int wanted = strcmp(command, "attach") == 0 ? 2 : 1;
+        int wanted = (strcmp(command, "attach") == 0 ? 2 : 1) - !!opt.path;
 
         if (nargs != wanted) {
-            error_msg("usage: %s %s NAME%s", program_name, command,
-                      wanted == 2    ? " PID"
-                      : takes_limits ? " [LIMITS]"
-                                     : "");
+            error_msg("usage: %s %s %s%s", program_name, command,
+                      opt.path ? "--path /A/B" : "NAME",
+                      strcmp(command, "attach") == 0 ? " PID"
+                      : takes_limits                 ? " [LIMITS]"
+                                                     : "");
             return EXIT_USAGE;
         }
         if (opt.limit_count && !takes_limits) {
@@ -566,8 +626,9 @@ int main(int argc, char **argv)
             error_msg("set: no limit given (see: %s --help)", program_name);
             return EXIT_USAGE;
         }
-        opt.name = argv[first];
-        return manage(command, &opt, argv + first, nargs);
+        if (!opt.path)
+            opt.name = argv[first];
+        return manage(command, &opt, argv[argc - 1]);
     }
     error_msg("unknown command '%s' (see: %s --help)", command, program_name);
     return EXIT_USAGE;

@@ -26,10 +26,19 @@
  * until both are written; so each directory made is given its parent's
  * lists first. On v2 an empty list means "the parent's".
  *
+ * Freezing (pausing every process of a cgroup) is a controller of its own
+ * on v1, "freezer", with a freezer.state file; on v2 it is in the core,
+ * cgroup.freeze, and cgroup.events says when it is done.
+ *
+ * Where the directories are: ctlab/NAME below each hierarchy's root, or
+ * below a delegated --parent; or, as container engines name a cgroup
+ * (OCI's cgroupsPath), any path below the roots, "/libpod_parent/ID".
+ *
  * Read: cgroups(7), the kernel's Documentation/admin-guide/cgroup-v2.rst
- * (sections "Device controller" and "Cpuset") and the cgroup-v1/
- * directory beside it (devices.rst, cpusets.rst), clone3(2)
- * (CLONE_INTO_CGROUP), cgroup_namespaces(7), bpf(2).
+ * (sections "Device controller", "Cpuset" and "Core Interface Files":
+ * cgroup.freeze) and the cgroup-v1/ directory beside it (devices.rst,
+ * cpusets.rst, freezer-subsystem.rst), clone3(2) (CLONE_INTO_CGROUP),
+ * cgroup_namespaces(7), bpf(2), xattr(7).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -46,6 +55,7 @@
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -170,25 +180,79 @@ int cgroup_host_detect(struct cgroup_host *host)
 /* --- input ------------------------------------------------------------------
  */
 
+/* Why the LENGTH bytes at NAME (a name, or one component of a path)
+ * cannot name a cgroup directory; NULL when they can. */
+static const char *name_problem(const char *name, size_t length)
+{
+    if (length == 0)
+        return "empty";
+    if (length > NAME_MAX) /* mkdir(2) would say ENAMETOOLONG */
+        return "too long (at most 255 bytes)";
+    if ((length == 1 && name[0] == '.') ||
+        (length == 2 && name[0] == '.' && name[1] == '.'))
+        return "not allowed";
+    for (size_t i = 0; i < length; i++)
+        if (!isalnum((unsigned char)name[i]) && !strchr(".-_", name[i]))
+            return "not allowed (letters, digits, '.', '-' and '_' only: it "
+                   "becomes a directory name)";
+    return NULL;
+}
+
 int cgroup_check_name(const char *name)
 {
     size_t length = strlen(name);
+    const char *problem = name_problem(name, length);
 
+    if (!problem)
+        return 0;
     if (length == 0)
         return error_msg("empty cgroup name");
-    if (length >= sizeof(((struct cgroup *)0)->name))
-        return error_msg("cgroup name '%.20s...' is too long (at most 63 "
+    if (length > NAME_MAX)
+        return error_msg("cgroup name '%.20s...' is too long (at most %d "
                          "bytes)",
-                         name);
-    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-        return error_msg("cgroup name '%s' is not allowed", name);
-    for (const char *c = name; *c; c++)
-        if (!isalnum((unsigned char)*c) && !strchr(".-_", *c))
-            return error_msg("cgroup name '%s' is not allowed (letters, "
-                             "digits, '.', '-' and '_' only: it becomes a "
-                             "directory name)",
-                             name);
-    return 0;
+                         name, NAME_MAX);
+    return error_msg("cgroup name '%s' is %s", name, problem);
+}
+
+/* "/a/b/c": each component a cgroup name. Nothing is normalised here: a
+ * path that would need it ("/a//b", "/a/./b", "/a/") is refused, so the
+ * directory made is the one the caller wrote, and ".." can never climb
+ * out of the hierarchy. */
+int cgroup_check_path(const char *path)
+{
+    size_t length = strlen(path);
+    const char *component = path + 1;
+
+    if (path[0] != '/')
+        return error_msg("cgroup path '%s' is not absolute (it starts with "
+                         "'/', each hierarchy's root: /ctlab-oci/NAME)",
+                         path);
+    if (length >= CG_PARENT_MAX)
+        return error_msg("cgroup path '%.20s...' is too long (at most %d "
+                         "bytes)",
+                         path, CG_PARENT_MAX - 1);
+    if (length == 1)
+        return error_msg("cgroup path '/' is each hierarchy's root, the "
+                         "host's own cgroup: name one below it");
+    for (;;) {
+        size_t size = strcspn(component, "/");
+        const char *problem = name_problem(component, size);
+
+        if (problem && size == 0)
+            return error_msg("cgroup path '%s' has an empty component (one "
+                             "'/' between names, none at the end)",
+                             path);
+        if (problem && size > NAME_MAX)
+            return error_msg("cgroup path '%.20s...' has a component that "
+                             "is too long (at most %d bytes)",
+                             path, NAME_MAX);
+        if (problem)
+            return error_msg("cgroup path '%s': '%.*s' is %s", path, (int)size,
+                             component, problem);
+        if (component[size] == '\0')
+            return 0;
+        component += size + 1;
+    }
 }
 
 /* "1.5" CPUs: a quota of 150 ms per 100 ms period. */
@@ -622,6 +686,8 @@ static int limits_need(const struct cgroup_limits *limits, enum controller c)
         return limits->device_count > 0;
     case CG_CPUSET:
         return limits->cpuset_cpus[0] || limits->cpuset_mems[0];
+    case CG_FREEZER: /* v1 only: v2 freezes in its core */
+        return limits->freezable;
     default:
         return 0;
     }
@@ -650,48 +716,29 @@ static int report_unusable(const struct cgroup_host *host, enum controller c,
                      controllers[c].v1);
 }
 
-int cgroup_plan(const struct cgroup_host *host, const char *name,
-                const char *parent, const struct cgroup_limits *limits,
-                struct cgroup *cg)
+/* Decide, for each controller, v2 or v1 or nothing, and name CG's
+ * directories: v2 CG->v2_parent/NAME; v1 each controller's mount, then
+ * CG->path or ctlab/NAME. DELEGATED: CG->v2_parent is a --parent.
+ * PARENT_CONTROLLERS: what the v2 parent's cgroup.controllers offers (for
+ * the v2 root's, what cgroup_create() will enable down the way). */
+static int place_controllers(const struct cgroup_host *host, int delegated,
+                             const char *parent_controllers,
+                             const struct cgroup_limits *limits,
+                             struct cgroup *cg)
 {
-    char path[PATH_MAX + 32], parent_controllers[256] = "";
+    const char *parent = delegated ? cg->v2_parent : NULL;
     int on_v2 = 0, on_v1 = 0;
-
-    memset(cg, 0, sizeof(*cg));
-    if (cgroup_check_name(name) < 0)
-        return -1;
-    snprintf(cg->name, sizeof(cg->name), "%s", name);
-
-    /* The v2 parent: a delegated directory, or ctlab/ under the root. */
-    if (parent) {
-        if (!host->v2_mount[0] ||
-            strncmp(parent, host->v2_mount, strlen(host->v2_mount)) != 0)
-            return error_msg("--parent %s: not inside the cgroup2 hierarchy "
-                             "(%s)",
-                             parent,
-                             host->v2_mount[0] ? host->v2_mount : "none here");
-        if (strlen(parent) >= sizeof(cg->v2_parent))
-            return error_msg("--parent: path too long");
-        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s", parent);
-        snprintf(path, sizeof(path), "%s/cgroup.controllers", parent);
-        if (read_first_line(path, parent_controllers,
-                            sizeof(parent_controllers)) < 0)
-            return error_errno("--parent %s: read %s", parent, path);
-    } else if (host->v2_mount[0]) {
-        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s/ctlab",
-                 host->v2_mount);
-        cg->v2_parent_is_ours = 1;
-        snprintf(parent_controllers, sizeof(parent_controllers), "%s",
-                 host->v2_controllers);
-    }
 
     /* Each controller: v2 if the parent can have it, else v1 (never
      * with --parent: delegation is a v2 idea), else unusable. devices:
      * v1 wherever its hierarchy is mounted (its files there are what the
      * kernel checks, even on a hybrid host), planned like every v1
      * controller so that the directory is found again to remove it; else
-     * with rules, the v2 directory that will carry the BPF program. */
+     * with rules, the v2 directory that will carry the BPF program.
+     * cpuacct and the freezer come after: wherever v1 is used. */
     for (int c = 0; c < CG_COUNT; c++) {
+        if (c == CG_CPUACCT || c == CG_FREEZER)
+            continue;
         if (c == CG_DEVICES) {
             if (!parent && host->v1_mount[c][0]) {
                 cg->version[c] = 1;
@@ -719,21 +766,81 @@ int cgroup_plan(const struct cgroup_host *host, const char *name,
      * freezer, where they are mounted. A pure v2 host always gets its
      * directory, even with no controller, to group the processes. */
     if (cg->v2_parent[0] && (on_v2 || !on_v1))
-        snprintf(cg->v2_dir, sizeof(cg->v2_dir), "%s/%s", cg->v2_parent, name);
+        snprintf(cg->v2_dir, sizeof(cg->v2_dir), "%s/%s", cg->v2_parent,
+                 cg->name);
     for (int c = CG_CPUACCT; c <= CG_FREEZER; c++)
         if (on_v1 && !parent && host->v1_mount[c][0])
             cg->version[c] = 1;
     for (int c = 0; c < CG_COUNT; c++) {
         if (cg->version[c] == 2)
             snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s", cg->v2_dir);
+        else if (cg->version[c] == 1 && cg->path[0])
+            snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s%s", host->v1_mount[c],
+                     cg->path);
         else if (cg->version[c] == 1)
             snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s/ctlab/%s",
-                     host->v1_mount[c], name);
+                     host->v1_mount[c], cg->name);
     }
     if (!cg->v2_dir[0] && !on_v1)
         return error_msg("no usable cgroup hierarchy on this machine (see: "
                          "make doctor)");
     return 0;
+}
+
+int cgroup_plan(const struct cgroup_host *host, const char *name,
+                const char *parent, const struct cgroup_limits *limits,
+                struct cgroup *cg)
+{
+    char path[PATH_MAX + 32], parent_controllers[256] = "";
+
+    memset(cg, 0, sizeof(*cg));
+    if (cgroup_check_name(name) < 0)
+        return -1;
+    snprintf(cg->name, sizeof(cg->name), "%s", name);
+
+    /* The v2 parent: a delegated directory, or ctlab/ under the root. */
+    if (parent) {
+        if (!host->v2_mount[0] ||
+            strncmp(parent, host->v2_mount, strlen(host->v2_mount)) != 0)
+            return error_msg("--parent %s: not inside the cgroup2 hierarchy "
+                             "(%s)",
+                             parent,
+                             host->v2_mount[0] ? host->v2_mount : "none here");
+        if (strlen(parent) >= CG_PARENT_MAX)
+            return error_msg("--parent: path too long");
+        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s", parent);
+        snprintf(path, sizeof(path), "%s/cgroup.controllers", parent);
+        if (read_first_line(path, parent_controllers,
+                            sizeof(parent_controllers)) < 0)
+            return error_errno("--parent %s: read %s", parent, path);
+    } else if (host->v2_mount[0]) {
+        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s/ctlab",
+                 host->v2_mount);
+        cg->v2_parent_is_ours = 1;
+        snprintf(parent_controllers, sizeof(parent_controllers), "%s",
+                 host->v2_controllers);
+    }
+    return place_controllers(host, parent != NULL, parent_controllers, limits,
+                             cg);
+}
+
+int cgroup_plan_path(const struct cgroup_host *host, const char *path,
+                     const struct cgroup_limits *limits, struct cgroup *cg)
+{
+    const char *leaf = strrchr(path, '/');
+
+    memset(cg, 0, sizeof(*cg));
+    if (cgroup_check_path(path) < 0)
+        return -1;
+    snprintf(cg->path, sizeof(cg->path), "%s", path);
+    snprintf(cg->name, sizeof(cg->name), "%s", leaf + 1);
+    /* The v2 parent is the path's, below the root; the controllers it
+     * will have are those the root offers, handed down one level at a
+     * time by cgroup_create(). */
+    if (host->v2_mount[0])
+        snprintf(cg->v2_parent, sizeof(cg->v2_parent), "%s%.*s", host->v2_mount,
+                 (int)(leaf - path), path);
+    return place_controllers(host, 0, host->v2_controllers, limits, cg);
 }
 
 /* The distinct directories of CG, v2's first: each is one mkdir, one
@@ -867,6 +974,116 @@ static void remove_parent_if_empty(const char *dir)
         trace("rmdir %s  (empty now)", parent);
 }
 
+/* --- the parents of a cgroup path --------------------------------------- */
+
+/* How many bytes of DIR, a v1 directory or a path's v2 one, are its
+ * hierarchy's root: what comes after is CG->path, or /ctlab/NAME. */
+static size_t root_length(const struct cgroup *cg, const char *dir)
+{
+    size_t below =
+        cg->path[0] ? strlen(cg->path) : strlen("/ctlab/") + strlen(cg->name);
+
+    return strlen(dir) - below;
+}
+
+/* A parent that cgroup_create() made for a path carries this extended
+ * attribute (xattr(7); cgroupfs keeps trusted.* ones, for CAP_SYS_ADMIN).
+ * The cgroup is removed later, by another process (cgctl delete, minictr
+ * delete, gc), which must tell the parents ctlab made, to remove them
+ * once empty, from those that were there before (an engine's, systemd's),
+ * to leave them. Only the directory itself can carry that fact from one
+ * process to the next; systemd marks its cgroups the same way
+ * (trusted.delegate, trusted.invocation_id). */
+#define MADE_BY_CTLAB "trusted.ctlab.made"
+
+static int mark_made_by_ctlab(const char *dir)
+{
+    trace("setxattr %s %s=1  (made by ctlab)", dir, MADE_BY_CTLAB);
+    if (setxattr(dir, MADE_BY_CTLAB, "1", 1, 0) < 0)
+        return error_errno("mark %s as made by ctlab: setxattr %s", dir,
+                           MADE_BY_CTLAB);
+    return 0;
+}
+
+static int made_by_ctlab(const char *dir)
+{
+    return getxattr(dir, MADE_BY_CTLAB, NULL, 0) >= 0;
+}
+
+/* mkdir -p for a path: make the missing directories between the root and
+ * DIR's parent, top down, each marked as made by ctlab. On v2 (ENABLE)
+ * the controllers must flow down through every one of them: enabled in
+ * the root's cgroup.subtree_control, they can be used in the first level;
+ * enabled there, in the second; and so on to DIR's parent, as for ctlab/
+ * below. */
+static int make_parents(const struct cgroup *cg, const char *dir, int enable)
+{
+    char parent[CG_DIR_MAX];
+    const char *leaf = strrchr(dir, '/');
+    size_t length = root_length(cg, dir);
+    int created;
+
+    snprintf(parent, sizeof(parent), "%.*s", (int)length, dir);
+    while (dir + length < leaf) {
+        if (enable && enable_controllers(cg, parent) < 0)
+            return -1;
+        length += 1 + strcspn(dir + length + 1, "/");
+        snprintf(parent, sizeof(parent), "%.*s", (int)length, dir);
+        if (make_directory(parent, &created) < 0)
+            return -1;
+        if (created && mark_made_by_ctlab(parent) < 0) {
+            rmdir(parent);
+            return -1;
+        }
+    }
+    return enable ? enable_controllers(cg, parent) : 0;
+}
+
+/* After DIR, a path's cgroup, is gone: rmdir its parents that ctlab made,
+ * deepest first, while they are empty; stop at one that was there before
+ * or that holds another cgroup still (ENOTEMPTY). One missing (a create
+ * that failed half way) is passed over. ctlab/ under the root is ctlab's
+ * by its name, as everywhere in this file. */
+static void remove_made_parents(const struct cgroup *cg, const char *dir)
+{
+    char parent[CG_DIR_MAX];
+    size_t length = root_length(cg, dir);
+    struct stat st;
+    char *slash;
+
+    snprintf(parent, sizeof(parent), "%s", dir);
+    while ((slash = strrchr(parent, '/')) &&
+           (size_t)(slash - parent) > length) {
+        *slash = '\0';
+        if (stat(parent, &st) < 0)
+            continue;
+        if (!made_by_ctlab(parent) && strcmp(parent + length, "/ctlab") != 0) {
+            trace("%s: not made by ctlab (no %s), stays", parent,
+                  MADE_BY_CTLAB);
+            return;
+        }
+        if (rmdir(parent) < 0)
+            return;
+        trace("rmdir %s  (made by ctlab, empty now)", parent);
+    }
+}
+
+/* v1 cpuset: each directory between the root and DIR, DIR included, gets
+ * its parent's CPUs and memory nodes where it has none yet, top down. */
+static int inherit_cpuset_down(const struct cgroup *cg, const char *dir)
+{
+    char path[CG_DIR_MAX];
+    size_t length = root_length(cg, dir);
+
+    while (dir[length]) {
+        length += 1 + strcspn(dir + length + 1, "/");
+        snprintf(path, sizeof(path), "%.*s", (int)length, dir);
+        if (inherit_cpuset(path) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int cgroup_create(struct cgroup *cg)
 {
     const char *dirs[CG_COUNT + 1];
@@ -875,8 +1092,12 @@ int cgroup_create(struct cgroup *cg)
 
     /* 1. v2: controllers flow down from the root one level at a time:
      * enabled in the root's subtree_control, they can be used in ctlab/;
-     * enabled in ctlab/'s, in ctlab/NAME. */
-    if (cg->v2_dir[0]) {
+     * enabled in ctlab/'s, in ctlab/NAME. A path's parents the same way,
+     * each one in turn. */
+    if (cg->v2_dir[0] && cg->path[0]) {
+        if (make_parents(cg, cg->v2_dir, 1) < 0)
+            goto undo;
+    } else if (cg->v2_dir[0]) {
         if (cg->v2_parent_is_ours) {
             snprintf(parent, sizeof(parent), "%s", cg->v2_parent);
             *strrchr(parent, '/') = '\0';
@@ -887,9 +1108,13 @@ int cgroup_create(struct cgroup *cg)
         if (enable_controllers(cg, cg->v2_parent) < 0)
             goto undo;
     }
-    /* 2. One directory per hierarchy (v1: with its ctlab/ parent). */
+    /* 2. One directory per hierarchy (v1: with its ctlab/ parent, or a
+     *    path's parents). */
     for (made = 0; made < count; made++) {
-        if (made > 0 || !cg->v2_dir[0]) {
+        if ((made > 0 || !cg->v2_dir[0]) && cg->path[0]) {
+            if (make_parents(cg, dirs[made], 0) < 0)
+                goto undo;
+        } else if (made > 0 || !cg->v2_dir[0]) {
             snprintf(parent, sizeof(parent), "%s", dirs[made]);
             *strrchr(parent, '/') = '\0';
             if (make_directory(parent, &created) < 0)
@@ -898,29 +1123,32 @@ int cgroup_create(struct cgroup *cg)
         trace("mkdir %s", dirs[made]);
         if (mkdir(dirs[made], 0755) < 0) {
             if (errno == EEXIST)
-                error_msg("cgroup '%s' already exists (%s)", cg->name,
-                          dirs[made]);
+                error_msg("cgroup '%s' already exists (%s)",
+                          cg->path[0] ? cg->path : cg->name, dirs[made]);
             else
                 error_errno("mkdir %s", dirs[made]);
             goto undo;
         }
-        /* 3. v1 cpuset: CPUs and memory nodes for ctlab/, then for the
-         *    new directory, before any process is to join. */
+        /* 3. v1 cpuset: CPUs and memory nodes for ctlab/ (or each of a
+         *    path's parents), then for the new directory, before any
+         *    process is to join. */
         if (cg->version[CG_CPUSET] == 1 &&
-            strcmp(dirs[made], cg->dir[CG_CPUSET]) == 0) {
-            snprintf(parent, sizeof(parent), "%s", dirs[made]);
-            *strrchr(parent, '/') = '\0';
-            if (inherit_cpuset(parent) < 0 || inherit_cpuset(dirs[made]) < 0) {
-                made++; /* it was made: undo removes it */
-                goto undo;
-            }
+            strcmp(dirs[made], cg->dir[CG_CPUSET]) == 0 &&
+            inherit_cpuset_down(cg, dirs[made]) < 0) {
+            made++; /* it was made: undo removes it */
+            goto undo;
         }
     }
     return 0;
 undo:
+    /* A path's parents: those of the directory that failed too. */
+    if (cg->path[0] && made < count)
+        remove_made_parents(cg, dirs[made]);
     while (made-- > 0) {
         rmdir(dirs[made]);
-        if (made > 0 || !cg->v2_dir[0])
+        if (cg->path[0])
+            remove_made_parents(cg, dirs[made]);
+        else if (made > 0 || !cg->v2_dir[0])
             remove_parent_if_empty(dirs[made]);
     }
     if (cg->v2_created_parent)
@@ -1653,9 +1881,12 @@ pid_t cgroup_clone_into(const struct cgroup *cg, unsigned long extra_flags)
     return pid;
 }
 
-/* Call ON_PID for every PID in DIR/cgroup.procs and its child cgroups.
- * Returns how many there were. */
-static int for_each_process(const char *dir, void (*on_pid)(pid_t))
+/* Call ON_PID(pid, CONTEXT) for every PID in DIR/cgroup.procs and its
+ * child cgroups (ON_PID may be NULL: just count). Returns how many there
+ * were. */
+static int for_each_process(const char *dir,
+                            void (*on_pid)(pid_t pid, void *context),
+                            void *context)
 {
     char path[PATH_MAX + 32];
     struct dirent *entry;
@@ -1668,7 +1899,7 @@ static int for_each_process(const char *dir, void (*on_pid)(pid_t))
     if (procs) {
         while (fscanf(procs, "%d", &pid) == 1) {
             if (on_pid)
-                on_pid(pid);
+                on_pid(pid, context);
             count++;
         }
         fclose(procs);
@@ -1679,7 +1910,7 @@ static int for_each_process(const char *dir, void (*on_pid)(pid_t))
     while ((entry = readdir(d)))
         if (entry->d_type == DT_DIR && entry->d_name[0] != '.') {
             snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
-            count += for_each_process(path, on_pid);
+            count += for_each_process(path, on_pid, context);
         }
     closedir(d);
     return count;
@@ -1723,7 +1954,35 @@ int cgroup_count_processes(const struct cgroup *cg)
 
     if (distinct_dirs(cg, dirs) == 0)
         return -1;
-    return for_each_process(dirs[0], NULL);
+    return for_each_process(dirs[0], NULL, NULL);
+}
+
+/* Where cgroup_list_processes() puts the PIDs it is shown. */
+struct pid_list {
+    pid_t *pids;
+    int count, max;
+};
+
+static void add_to_list(pid_t pid, void *context)
+{
+    struct pid_list *list = context;
+
+    if (list->count < list->max)
+        list->pids[list->count++] = pid;
+}
+
+int cgroup_list_processes(const struct cgroup *cg, pid_t *pids, int max)
+{
+    const char *dirs[CG_COUNT + 1];
+    struct pid_list list = {.pids = pids, .max = max};
+
+    /* Every hierarchy holds the same processes: the first is enough. */
+    if (distinct_dirs(cg, dirs) == 0)
+        return error_msg("cgroup %s: no directory in its plan", cg->name);
+    if (access(dirs[0], F_OK) < 0)
+        return error_errno("list the processes of %s: %s", cg->name, dirs[0]);
+    for_each_process(dirs[0], add_to_list, &list);
+    return list.count;
 }
 
 /* --- stats ---------------------------------------------------------------- */
@@ -1932,14 +2191,7 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
     return 0;
 }
 
-/* --- removing ----------------------------------------------------------------
- */
-
-static void kill_process(pid_t pid)
-{
-    trace("kill(%d, SIGKILL)", (int)pid);
-    kill(pid, SIGKILL);
-}
+/* --- freezing ------------------------------------------------------------ */
 
 static void sleep_ms(long ms)
 {
@@ -1947,12 +2199,99 @@ static void sleep_ms(long ms)
     nanosleep(&t, NULL);
 }
 
+/* Does the file at PATH have a line that reads LINE ("FROZEN",
+ * "frozen 1")? */
+static int file_has_line(const char *path, const char *line)
+{
+    char text[256];
+    int found = 0;
+    FILE *f = fopen(path, "re");
+
+    if (!f)
+        return 0;
+    while (!found && fgets(text, sizeof(text), f)) {
+        text[strcspn(text, "\n")] = '\0';
+        found = strcmp(text, line) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Freezing is not instant: each task stops on its way back to user space,
+ * and one in an uninterruptible sleep (state D, a slow disk) only when it
+ * wakes. Wait up to 2 s for PATH to say LINE: 1 when it does, 0 when
+ * time ran out. */
+static int wait_for_line(const char *path, const char *line)
+{
+    for (int ms = 0; ms <= 2000; ms += 10) {
+        if (file_has_line(path, line)) {
+            trace("%s says \"%s\" (after %d ms)", path, line, ms);
+            return 1;
+        }
+        sleep_ms(10);
+    }
+    return 0;
+}
+
+/* v2: cgroup.freeze (Linux 5.2) is in the core of every v2 cgroup, no
+ * controller needed; the kernel says "frozen 1" in cgroup.events once
+ * every task below has stopped. v1: the freezer controller's
+ * freezer.state, FREEZING until every task has stopped, then FROZEN. */
+int cgroup_freeze(const struct cgroup *cg, int frozen)
+{
+    const char *verb = frozen ? "freeze" : "thaw";
+    char path[PATH_MAX + 32], watched[PATH_MAX + 32];
+    const char *value, *wanted, *thawed = "THAWED";
+
+    snprintf(path, sizeof(path), "%s/cgroup.freeze", cg->v2_dir);
+    if (cg->v2_dir[0] && access(path, F_OK) == 0) {
+        snprintf(watched, sizeof(watched), "%s/cgroup.events", cg->v2_dir);
+        value = frozen ? "1" : "0";
+        wanted = frozen ? "frozen 1" : "frozen 0";
+        thawed = "0";
+    } else if (cg->version[CG_FREEZER] == 1) {
+        snprintf(path, sizeof(path), "%s/freezer.state", cg->dir[CG_FREEZER]);
+        snprintf(watched, sizeof(watched), "%s", path);
+        value = wanted = frozen ? "FROZEN" : "THAWED";
+    } else {
+        errno = EOPNOTSUPP;
+        return error_msg("cannot %s %s: it has no freezer (cgroup v1 "
+                         "freezes through the \"freezer\" hierarchy, not "
+                         "mounted here or left out of its plan; cgroup v2 "
+                         "through cgroup.freeze, Linux 5.2)",
+                         verb, cg->name);
+    }
+    if (write_file(path, value) < 0)
+        return error_errno("cannot %s %s: write %s \"%s\"", verb, cg->name,
+                           path, value);
+    if (wait_for_line(watched, wanted))
+        return 0;
+    /* Half frozen helps nobody: let them all go on again, as runc does. */
+    if (frozen)
+        write_file(path, thawed);
+    errno = ETIMEDOUT;
+    return error_msg("cannot %s %s: %s does not say \"%s\" after 2 s (a "
+                     "task in uninterruptible sleep?)%s",
+                     verb, cg->name, watched, wanted,
+                     frozen ? "; thawed again" : "");
+}
+
+/* --- removing ----------------------------------------------------------------
+ */
+
+static void kill_process(pid_t pid, void *context)
+{
+    (void)context;
+    trace("kill(%d, SIGKILL)", (int)pid);
+    kill(pid, SIGKILL);
+}
+
 /* v1 has no cgroup.kill. Killing PIDs one by one races with fork: a
  * process may fork after we read the list. Frozen, nobody forks; then
  * kill every one, and thaw so the kills are delivered. */
 static int kill_v1(const struct cgroup *cg)
 {
-    char state_path[PATH_MAX + 32], state[32];
+    char state_path[PATH_MAX + 32];
     const char *dir = cg->dir[CG_FREEZER];
 
     if (!cg->version[CG_FREEZER]) {
@@ -1963,7 +2302,7 @@ static int kill_v1(const struct cgroup *cg)
         for (int round = 0; round < 100; round++) {
             int found = 0;
             for (int i = 0; i < count; i++)
-                found += for_each_process(dirs[i], kill_process);
+                found += for_each_process(dirs[i], kill_process, NULL);
             if (!found)
                 return 0;
             sleep_ms(10);
@@ -1973,13 +2312,8 @@ static int kill_v1(const struct cgroup *cg)
     snprintf(state_path, sizeof(state_path), "%s/freezer.state", dir);
     if (write_file(state_path, "FROZEN") < 0)
         return error_errno("freeze %s: write %s", cg->name, state_path);
-    for (int i = 0; i < 200; i++) { /* FREEZING, then FROZEN: up to 2 s */
-        if (read_first_line(state_path, state, sizeof(state)) >= 0 &&
-            strcmp(state, "FROZEN") == 0)
-            break;
-        sleep_ms(10);
-    }
-    for_each_process(dir, kill_process);
+    wait_for_line(state_path, "FROZEN"); /* FREEZING first; kill anyway */
+    for_each_process(dir, kill_process, NULL);
     if (write_file(state_path, "THAWED") < 0)
         return error_errno("thaw %s: write %s", cg->name, state_path);
     return 0;
@@ -2005,7 +2339,7 @@ static int kill_all(const struct cgroup *cg)
         } else {
             snprintf(path, sizeof(path), "%s/cgroup.freeze", cg->v2_dir);
             write_file(path, "1");
-            for_each_process(cg->v2_dir, kill_process);
+            for_each_process(cg->v2_dir, kill_process, NULL);
             write_file(path, "0");
         }
     }
@@ -2055,7 +2389,9 @@ int cgroup_destroy(struct cgroup *cg)
             rc = -1;
             continue;
         }
-        if (i > 0 || !cg->v2_dir[0])
+        if (cg->path[0])
+            remove_made_parents(cg, dirs[i]);
+        else if (i > 0 || !cg->v2_dir[0])
             remove_parent_if_empty(dirs[i]);
     }
     if (cg->v2_dir[0] && cg->v2_parent_is_ours && rmdir(cg->v2_parent) == 0)

@@ -4,8 +4,11 @@
  * A ctlab cgroup is one name, ctlab/NAME, made in every hierarchy it
  * needs: on a v2 host one directory, /sys/fs/cgroup/ctlab/NAME; on a v1
  * host one per controller, /sys/fs/cgroup/memory/ctlab/NAME and so on; on
- * a hybrid host each controller where it is usable, v2 first. cgctl
- * (this chapter) and minictr (chapter 10) both use it.
+ * a hybrid host each controller where it is usable, v2 first. Or, as an
+ * engine names one (OCI's cgroupsPath), a path below each hierarchy's
+ * root: /libpod_parent/libpod-ID is /sys/fs/cgroup/memory/libpod_parent/
+ * libpod-ID on v1. cgctl (this chapter) and minictr (chapter 10) both
+ * use it.
  *
  * Every function reports its own error and returns -1 (errno kept).
  */
@@ -31,11 +34,16 @@ enum controller {
     CG_COUNT
 };
 
-/* Path sizes: mount points are short (/sys/fs/cgroup/memory); a
- * --parent may be long, up to CG_PARENT_MAX - 1 bytes. */
-#define CG_MOUNT_MAX  512
-#define CG_PARENT_MAX 1024
-#define CG_DIR_MAX    1200
+/* Sizes: mount points are short (/sys/fs/cgroup/memory); a --parent or
+ * a cgroup path may be long, up to CG_PARENT_MAX - 1 bytes; a cgroup name
+ * is a directory name, up to NAME_MAX (255) bytes: podman's "libpod-" and
+ * 64 hex digits fit. A v2 parent is a mount point and a path; a directory
+ * that and a name. */
+#define CG_MOUNT_MAX     512
+#define CG_PARENT_MAX    1024
+#define CG_NAME_MAX      (NAME_MAX + 1)
+#define CG_V2_PARENT_MAX (CG_MOUNT_MAX + CG_PARENT_MAX)
+#define CG_DIR_MAX       (CG_V2_PARENT_MAX + CG_NAME_MAX)
 
 /* What this machine has: found by reading /proc/self/mountinfo. */
 struct cgroup_host {
@@ -48,13 +56,16 @@ struct cgroup_host {
 /* One ctlab cgroup. dir[c] is where controller c lives for it (the same v2
  * directory for every v2 controller), "" when not used. */
 struct cgroup {
-    char name[64];
-    int version[CG_COUNT]; /* 1 or 2; 0: not used */
+    char name[CG_NAME_MAX];   /* the last directory's name */
+    char path[CG_PARENT_MAX]; /* cgroup_plan_path()'s "/a/b/NAME"; "" for
+                               * ctlab/NAME or a --parent */
+    int version[CG_COUNT];    /* 1 or 2; 0: not used */
     char dir[CG_COUNT][CG_DIR_MAX];
-    char v2_dir[CG_DIR_MAX];       /* "" when no controller is on v2 */
-    char v2_parent[CG_PARENT_MAX]; /* .../ctlab, or --parent */
-    int v2_parent_is_ours;         /* ctlab's own parent, not a --parent */
-    int v2_created_parent;         /* we made v2_parent just now */
+    char v2_dir[CG_DIR_MAX];          /* "" when no controller is on v2 */
+    char v2_parent[CG_V2_PARENT_MAX]; /* .../ctlab, --parent, or the
+                                       * path's */
+    int v2_parent_is_ours;            /* ctlab's own parent, not a --parent */
+    int v2_created_parent;            /* we made v2_parent just now */
 };
 
 /* One device rule, as the v1 devices.allow file writes it: "c 1:3 rwm".
@@ -94,6 +105,9 @@ struct cgroup_limits {
      * "deny all" (type 'a'), and the rest open holes in it. */
     struct cgroup_device_rule devices[CG_MAX_DEVICE_RULES];
     int device_count; /* 0: no device controller (nothing set) */
+    /* Keep the v1 freezer hierarchy in the plan, so the cgroup can be
+     * paused (cgroup_freeze), though no limit needs it. */
+    int freezable;
 };
 
 /* docker's default rules, in order (deny all first), and how many: mknod
@@ -125,9 +139,15 @@ int cgroup_host_detect(struct cgroup_host *host);
 /* "memory" or, on v1, "blkio" for CG_IO. */
 const char *controller_name(enum controller c, int version);
 
-/* A cgroup name: 1-63 bytes, letters, digits, '.', '-', '_', not "." or
+/* A cgroup name: 1-255 bytes, letters, digits, '.', '-', '_', not "." or
  * "..". */
 int cgroup_check_name(const char *name);
+
+/* A cgroup path as engines write OCI's cgroupsPath: "/" then one or more
+ * cgroup names separated by single '/' ("/ctlab-oci/c1"), up to
+ * CG_PARENT_MAX - 1 bytes: no "..", no empty component, nothing to
+ * normalise. One clear line and -1 otherwise. */
+int cgroup_check_path(const char *path);
 
 /* Parse one limit option of cgctl or minictr ("--memory", "64m") into
  * LIMITS. Prints one clear line and returns -1 on bad input. "--io-max"
@@ -155,11 +175,23 @@ int cgroup_plan(const struct cgroup_host *host, const char *name,
                 const char *parent, const struct cgroup_limits *limits,
                 struct cgroup *cg);
 
+/* The same for a cgroup named by PATH (cgroup_check_path) below each
+ * hierarchy's root, as an engine names one: v1 MOUNT/PATH for each
+ * controller, v2 the cgroup2 mount's PATH. cgroup_create() then makes the
+ * missing parents too (mkdir -p), and on v2 enables the controllers in
+ * every one of them, the root's first; it marks each parent it makes (an
+ * extended attribute, trusted.ctlab.made), and cgroup_destroy() removes
+ * a marked parent with the last cgroup in it. A parent that was there
+ * before stays. */
+int cgroup_plan_path(const struct cgroup_host *host, const char *path,
+                     const struct cgroup_limits *limits, struct cgroup *cg);
+
 /* On v1, drop from the plan every hierarchy the limits do not need,
  * cpuacct and freezer too (pids stays when nothing else is left, to group
- * the processes). Each v1 hierarchy costs a mkdir, a cgroup.procs write
- * and an rmdir; a container in a PID namespace needs no freezer, since
- * its processes die with its init. minictr's choice; cgctl keeps all. */
+ * the processes; the freezer when LIMITS->freezable). Each v1 hierarchy
+ * costs a mkdir, a cgroup.procs write and an rmdir; a container in a PID
+ * namespace needs no freezer to be killed, since its processes die with
+ * its init. minictr's choice; cgctl keeps all. */
 void cgroup_plan_only_needed(struct cgroup *cg,
                              const struct cgroup_limits *limits);
 
@@ -196,8 +228,16 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *stats);
 
 /* Kill every process in it (cgroup.kill on v2; on v1 freeze, kill, thaw),
  * wait for them to go (bounded), and remove the directories, and the ctlab
- * parents when they are empty. */
+ * parents when they are empty (for a path: the parents ctlab made). */
 int cgroup_destroy(struct cgroup *cg);
+
+/* Pause (FROZEN 1) or resume (0) every process in the cgroup and its
+ * children: v2 writes cgroup.freeze and waits (up to 2 s) for
+ * cgroup.events to say "frozen 1" or "frozen 0"; v1 writes freezer.state
+ * FROZEN or THAWED and waits for it to read so. A frozen process is not
+ * stopped by a signal: it simply gets no CPU until thawed, and SIGKILL
+ * waits too. Fails with one line where the cgroup has no freezer. */
+int cgroup_freeze(const struct cgroup *cg, int frozen);
 
 /* Remove ctlab's own parent directory (ctlab/) in every hierarchy where
  * it is empty. cgroup_destroy() removes it with the last cgroup in it;
@@ -205,7 +245,13 @@ int cgroup_destroy(struct cgroup *cg);
  * cgroup in it (or removing the one and the other). */
 void cgroup_remove_empty_parents(const struct cgroup_host *host);
 
-/* PIDs now in the cgroup (from the first hierarchy): count, or -1. */
+/* PIDs now in the cgroup and its children (from the first hierarchy):
+ * count, or -1. */
 int cgroup_count_processes(const struct cgroup *cg);
+
+/* The same PIDs, the first MAX of them, into PIDS (as the caller's PID
+ * namespace numbers them): how many, or -1 with the error said. A count
+ * of MAX may mean there are more. */
+int cgroup_list_processes(const struct cgroup *cg, pid_t *pids, int max);
 
 #endif

@@ -112,9 +112,8 @@ int rootfs_make_device(const char *dev, const char *name, char type,
 }
 
 const struct rootfs_device rootfs_default_devices[] = {
-    {"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
-    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
-    {NULL, 0, 0},
+    {"null", 1, 3},    {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8},
+    {"urandom", 1, 9}, {"tty", 5, 0},  {NULL, 0, 0},
 };
 
 int rootfs_make_dev_links(const char *dev)

@@ -43,8 +43,8 @@ struct cap_plan {
     int change_user;      /* switch to uid/gid below */
     uid_t uid;
     gid_t gid;
-    const gid_t *groups;  /* the supplementary groups it gets then */
-    int group_count;      /* (an OCI process.user.additionalGids) */
+    const gid_t *groups; /* the supplementary groups it gets then */
+    int group_count;     /* (an OCI process.user.additionalGids) */
     int no_new_privs;
 };
 

@@ -41,10 +41,10 @@ static int check_namespace_path(const char *path, int flag)
  * list). Any other would be the host's, or refused by the kernel. */
 static int check_sysctl(const struct ctr_spec *spec, const char *key)
 {
-    static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",
-                                      "kernel.msgmni", "kernel.sem",
-                                      "kernel.shmall", "kernel.shmmax",
-                                      "kernel.shmmni", "kernel.shm_rmid_forced"};
+    static const char *const ipc[] = {
+        "kernel.msgmax", "kernel.msgmnb",         "kernel.msgmni",
+        "kernel.sem",    "kernel.shmall",         "kernel.shmmax",
+        "kernel.shmmni", "kernel.shm_rmid_forced"};
 
     for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
         if (strcmp(key, ipc[i]) == 0 || strncmp(key, "fs.mqueue.", 10) == 0)
@@ -98,9 +98,9 @@ static int check_capabilities(const struct cap_plan *caps)
 int container_check(struct container *c)
 {
     static const int flags[SPEC_NS_COUNT] = {
-        [SPEC_NS_USER] = CLONE_NEWUSER,  [SPEC_NS_PID] = CLONE_NEWPID,
-        [SPEC_NS_NET] = CLONE_NEWNET,    [SPEC_NS_IPC] = CLONE_NEWIPC,
-        [SPEC_NS_UTS] = CLONE_NEWUTS,    [SPEC_NS_MOUNT] = CLONE_NEWNS,
+        [SPEC_NS_USER] = CLONE_NEWUSER,     [SPEC_NS_PID] = CLONE_NEWPID,
+        [SPEC_NS_NET] = CLONE_NEWNET,       [SPEC_NS_IPC] = CLONE_NEWIPC,
+        [SPEC_NS_UTS] = CLONE_NEWUTS,       [SPEC_NS_MOUNT] = CLONE_NEWNS,
         [SPEC_NS_CGROUP] = CLONE_NEWCGROUP,
     };
     const struct ctr_spec *spec = c->spec;
@@ -124,13 +124,11 @@ int container_check(struct container *c)
     /* The seccomp filter, compiled here on the host, so a bad profile
      * stops us before anything is made. */
     if (spec->has_seccomp) {
-        c->filter = filter_from_rules(&spec->seccomp, c->ctx->oci
-                                                          ? UNKNOWN_TRACE
-                                                          : UNKNOWN_SKIP);
+        c->filter = filter_from_rules(
+            &spec->seccomp, c->ctx->oci ? UNKNOWN_TRACE : UNKNOWN_SKIP);
         if (!c->filter)
             return -1;
     }
     step_end(STEP_CHECK);
     return 0;
 }
-

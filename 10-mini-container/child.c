@@ -46,9 +46,9 @@
 
 /* setns(2)'s flag for each of the spec's namespaces. */
 static const int ns_flags[SPEC_NS_COUNT] = {
-    [SPEC_NS_USER] = CLONE_NEWUSER,  [SPEC_NS_PID] = CLONE_NEWPID,
-    [SPEC_NS_NET] = CLONE_NEWNET,    [SPEC_NS_IPC] = CLONE_NEWIPC,
-    [SPEC_NS_UTS] = CLONE_NEWUTS,    [SPEC_NS_MOUNT] = CLONE_NEWNS,
+    [SPEC_NS_USER] = CLONE_NEWUSER,     [SPEC_NS_PID] = CLONE_NEWPID,
+    [SPEC_NS_NET] = CLONE_NEWNET,       [SPEC_NS_IPC] = CLONE_NEWIPC,
+    [SPEC_NS_UTS] = CLONE_NEWUTS,       [SPEC_NS_MOUNT] = CLONE_NEWNS,
     [SPEC_NS_CGROUP] = CLONE_NEWCGROUP,
 };
 
@@ -152,8 +152,8 @@ static int make_hook_state(struct container *c)
 {
     if (!child_runs_hooks(c->spec))
         return 0;
-    c->hook_state = hooks_state(c->spec, c->ctx->id, "created", getpid(),
-                                c->ctx->bundle);
+    c->hook_state =
+        hooks_state(c->spec, c->ctx->id, "created", getpid(), c->ctx->bundle);
     return c->hook_state ? 0 : -1;
 }
 

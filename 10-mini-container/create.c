@@ -35,12 +35,16 @@
 #include "timings.h"
 #include "userns.h"
 
-/* 3. The cgroup: ctlab's own as root; rootless, only in a delegated v2
- *    subtree. Returns 1 when made, 0 when the container goes without. */
+/* 3. The cgroup: ctlab's own as root, or the config's cgroupsPath below
+ *    each hierarchy's root (a relative one below ctlab/, minictr's own
+ *    place: runc takes it relative to its own cgroup); rootless, only in
+ *    a delegated v2 subtree. The "cgroup" state file says which: "ctlab",
+ *    "path:/a/b" or the delegated parent. Returns 1 when made, 0 when the
+ *    container goes without. */
 static int make_cgroup(const struct ctr_spec *spec, const char *name,
                        const char *state_dir, struct cgroup *cg)
 {
-    char parent[CG_PARENT_MAX] = "";
+    char parent[CG_PARENT_MAX] = "", record[CG_PARENT_MAX + 16] = "ctlab";
     struct cgroup_host host;
 
     if (cgroup_host_detect(&host) < 0)
@@ -59,18 +63,33 @@ static int make_cgroup(const struct ctr_spec *spec, const char *name,
               (int)geteuid());
         return 0;
     }
-    if (parent[0])
-        trace("cgroup: %s is delegated to uid %d", parent, (int)geteuid());
-    if (cgroup_plan(&host, name, parent[0] ? parent : NULL, &spec->limits,
-                    cg) < 0)
+    if (parent[0]) {
+        trace("cgroup: %s is delegated to uid %d%s", parent, (int)geteuid(),
+              spec->cgroups_path ? "; cgroupsPath not used (it is below "
+                                   "the roots, root's)"
+                                 : "");
+        snprintf(record, sizeof(record), "%s", parent);
+        if (cgroup_plan(&host, name, parent, &spec->limits, cg) < 0)
+            return -1;
+    } else if (spec->cgroups_path) {
+        snprintf(record, sizeof(record), "path:%s%s",
+                 spec->cgroups_path[0] == '/' ? "" : "/ctlab/",
+                 spec->cgroups_path);
+        if (cgroup_plan_path(&host, record + 5, &spec->limits, cg) < 0)
+            return -1;
+    } else if (cgroup_plan(&host, name, NULL, &spec->limits, cg) < 0) {
         return -1;
-    cgroup_plan_only_needed(cg, &spec->limits);
+    }
+    /* ctlab's own containers are in the hierarchies their limits need
+     * (v1: each is a mkdir, a write, an rmdir); an OCI one in all of
+     * them, as runc puts it: its engine reads and changes them. */
+    if (!spec->cgroups_path)
+        cgroup_plan_only_needed(cg, &spec->limits);
     /* The intent first, then the act: killed between the two, we leave a
      * record of a cgroup that may not exist (gc checks), never a cgroup
      * that no record names (gc could not find it, and the name would be
      * taken for good). */
-    if (state_write(state_dir, "cgroup", parent[0] ? parent : "ctlab") < 0 ||
-        cgroup_create(cg) < 0)
+    if (state_write(state_dir, "cgroup", record) < 0 || cgroup_create(cg) < 0)
         return -1;
     if (cgroup_set_limits(cg, &spec->limits) < 0) {
         cgroup_destroy(cg);
@@ -83,14 +102,20 @@ int container_cgroup(const char *dir, const char *name, struct cgroup *cg)
 {
     struct cgroup_limits none = {0};
     struct cgroup_host host;
-    char parent[CG_PARENT_MAX];
+    char record[CG_PARENT_MAX + 16];
 
-    if (state_read(dir, "cgroup", parent, sizeof(parent)) < 0)
+    if (state_read(dir, "cgroup", record, sizeof(record)) < 0)
         return 0;
-    if (cgroup_host_detect(&host) < 0 ||
-        cgroup_plan(&host, name, strcmp(parent, "ctlab") == 0 ? NULL : parent,
-                    &none, cg) < 0)
+    if (cgroup_host_detect(&host) < 0)
         return -1;
+    if (strncmp(record, "path:", 5) == 0) {
+        if (cgroup_plan_path(&host, record + 5, &none, cg) < 0)
+            return -1;
+    } else if (cgroup_plan(&host, name,
+                           strcmp(record, "ctlab") == 0 ? NULL : record, &none,
+                           cg) < 0) {
+        return -1;
+    }
     cgroup_plan_only_existing(cg); /* run made only what it needed */
     return 1;
 }
@@ -163,9 +188,8 @@ static int open_console_channel(struct container *c)
                          c->ctx->console_socket);
     strcpy(address.sun_path, c->ctx->console_socket);
     c->console_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->console_fd < 0 ||
-        connect(c->console_fd, (struct sockaddr *)&address,
-                sizeof(address)) < 0)
+    if (c->console_fd < 0 || connect(c->console_fd, (struct sockaddr *)&address,
+                                     sizeof(address)) < 0)
         return error_errno("--console-socket %s", c->ctx->console_socket);
     return 0;
 }
@@ -216,8 +240,8 @@ static int run_create_hooks(const struct container *c)
     if (!hooks_wanted(c->spec, HOOK_PRESTART) &&
         !hooks_wanted(c->spec, HOOK_CREATE_RUNTIME))
         return 0;
-    state = hooks_state(c->spec, c->ctx->id, "creating", c->pid,
-                        c->ctx->bundle);
+    state =
+        hooks_state(c->spec, c->ctx->id, "creating", c->pid, c->ctx->bundle);
     rc = !state || hooks_run(c->spec, HOOK_PRESTART, state) < 0 ||
                  hooks_run(c->spec, HOOK_CREATE_RUNTIME, state) < 0
              ? -1

@@ -154,4 +154,3 @@ int mounts_protect(const struct ctr_spec *spec, const char *root)
     close(root_fd);
     return rc;
 }
-

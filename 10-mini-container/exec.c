@@ -54,9 +54,9 @@ struct exec_request {
     const char *cwd;             /* --cwd */
     const char *env[64];         /* --env, over the container's */
     int env_count;
-    int terminal;   /* --tty */
-    int relay;      /* docker-like: stdio through pipes */
-    int detach;     /* OCI --detach: return once it runs */
+    int terminal; /* --tty */
+    int relay;    /* docker-like: stdio through pipes */
+    int detach;   /* OCI --detach: return once it runs */
     const char *pid_file;
     const char *console_socket;
     int console_fd; /* the socket, connected; -1: none */
@@ -80,11 +80,9 @@ static int ns_differs(pid_t pid, const char *kind)
  * init, then restricted to the process's policy (its capabilities, the
  * container's seccomp filter), then the command in a child. REPORT gets
  * the command's PID. Never returns. */
-__attribute__((noreturn)) static void join_and_exec(const char *name,
-                                                    const char *dir, pid_t init,
-                                                    int pidfd,
-                                                    struct exec_request *r,
-                                                    int report)
+__attribute__((noreturn)) static void
+join_and_exec(const char *name, const char *dir, pid_t init, int pidfd,
+              struct exec_request *r, int report)
 {
     unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
                           CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
@@ -99,10 +97,16 @@ __attribute__((noreturn)) static void join_and_exec(const char *name,
      *    spec: the very profile create loaded. */
     trace("policy from %s/config.json: caps %llx, seccomp %s", dir,
           (unsigned long long)plan.bounding,
-          r->spec.has_seccomp ? "the container's" : "none");
-    if (r->spec.has_seccomp &&
-        !(filter = filter_from_rules(&r->spec.seccomp, UNKNOWN_TRACE)))
-        _exit(EXIT_TOOL_FAILED);
+          r->spec.has_seccomp ? "the container's profile, compiled again"
+                              : "none");
+    if (r->spec.has_seccomp) {
+        bool tracing = trace_on; /* run traced each rule already */
+        trace_on = false;
+        filter = filter_from_rules(&r->spec.seccomp, UNKNOWN_TRACE);
+        trace_on = tracing;
+        if (!filter)
+            _exit(EXIT_TOOL_FAILED);
+    }
     /* 2. Its cgroup (05), then all its namespaces in one setns (04):
      *    its user namespace too if it has one (rootless; as a user,
      *    always: we could join nothing else); setns puts us in that
@@ -170,8 +174,8 @@ __attribute__((noreturn)) static void join_and_exec(const char *name,
 }
 
 /* The running container NAME and its saved spec. */
-static int load_container(const char *name, char *dir, size_t size,
-                          pid_t *init, int *pidfd, struct exec_request *r)
+static int load_container(const char *name, char *dir, size_t size, pid_t *init,
+                          int *pidfd, struct exec_request *r)
 {
     char saved[PATH_MAX + 16];
 
@@ -218,8 +222,7 @@ static int make_process(struct exec_request *r)
         if (spec_add_string(&p->args, &args, r->command[i]) < 0)
             return -1;
     for (int i = 0; i < r->spec.process.env_count; i++)
-        if (spec_add_string(&p->env, &p->env_count,
-                            r->spec.process.env[i]) < 0)
+        if (spec_add_string(&p->env, &p->env_count, r->spec.process.env[i]) < 0)
             return -1;
     for (int i = 0; i < r->env_count; i++)
         if (set_env(p, r->env[i]) < 0)
@@ -247,9 +250,8 @@ static int connect_console(struct exec_request *r)
                          r->console_socket);
     strcpy(address.sun_path, r->console_socket);
     r->console_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (r->console_fd < 0 ||
-        connect(r->console_fd, (struct sockaddr *)&address, sizeof(address)) <
-            0)
+    if (r->console_fd < 0 || connect(r->console_fd, (struct sockaddr *)&address,
+                                     sizeof(address)) < 0)
         return error_errno("--console-socket %s", r->console_socket);
     return 0;
 }
@@ -313,7 +315,8 @@ static int run_request(const char *name, struct exec_request *r)
                    ? 1
                    : 0;
     }
-    if (r->pid_file && command && state_write_pid_file(r->pid_file, command) < 0)
+    if (r->pid_file && command &&
+        state_write_pid_file(r->pid_file, command) < 0)
         trace("--pid-file: not written");
     if (r->relay) {
         close(in[0]);

@@ -71,8 +71,7 @@ char *hooks_state(const struct ctr_spec *spec, const char *id,
     }
     fprintf(out, "{\"ociVersion\":\"%s\",\"id\":", OCI_VERSION);
     put_json_string(out, id);
-    fprintf(out, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status,
-            (int)pid);
+    fprintf(out, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)pid);
     put_json_string(out, bundle ? bundle : "");
     fprintf(out, ",\"annotations\":{");
     for (int i = 0; spec->annotations && spec->annotations[i]; i += 2) {

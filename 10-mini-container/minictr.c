@@ -222,16 +222,25 @@ static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", command_run_either}, {"exec", command_exec},
-    {"ps", command_ps_either},   {"gc", command_gc},
-    {"rm", command_rm},          {"stop", command_stop},
-    {"kill", command_kill_either}, {"doctor", command_doctor},
+    {"run", command_run_either},
+    {"exec", command_exec},
+    {"ps", command_ps_either},
+    {"gc", command_gc},
+    {"rm", command_rm},
+    {"stop", command_stop},
+    {"kill", command_kill_either},
+    {"doctor", command_doctor},
     /* the runc command line */
-    {"create", oci_create},      {"start", oci_start},
-    {"state", oci_state},        {"delete", oci_delete},
-    {"list", oci_list},          {"pause", oci_pause},
-    {"resume", oci_resume},      {"update", oci_update},
-    {"spec", oci_spec},          {"features", oci_features},
+    {"create", oci_create},
+    {"start", oci_start},
+    {"state", oci_state},
+    {"delete", oci_delete},
+    {"list", oci_list},
+    {"pause", oci_pause},
+    {"resume", oci_resume},
+    {"update", oci_update},
+    {"spec", oci_spec},
+    {"features", oci_features},
 };
 
 /* The global options, before the command word: -v (--debug), and an OCI

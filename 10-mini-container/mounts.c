@@ -194,7 +194,8 @@ int mounts_prepare_root(const struct ctr_spec *spec, const char *state_dir,
     snprintf(upper, sizeof(upper), "%s/upper", state_dir);
     snprintf(work, sizeof(work), "%s/work", state_dir);
     snprintf(root, size, "%s/rootfs", state_dir);
-    if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 || mkdir(root, 0755) < 0)
+    if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 ||
+        mkdir(root, 0755) < 0)
         return error_errno("make the overlay directories in %s", state_dir);
     lowers[0] = spec->root;
     overlay.lowers = lowers;
@@ -214,20 +215,20 @@ int mounts_prepare_root(const struct ctr_spec *spec, const char *state_dir,
  * hierarchy the host has mounted in it (the same controllers: the
  * kernel refuses another combination), each again rooted at the
  * container's cgroup by the namespace. */
-static int mount_cgroups(int root_fd, const struct spec_mount *m,
-                         int target_fd, const char *target)
+static int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
+                         const char *target)
 {
     struct {
         char name[64], controllers[192];
-    } hierarchies[16];
+    } hierarchies[16] = {{"", ""}};
     char line[4096], point[PATH_MAX], options[256], where[PATH_MAX * 3];
     unsigned long flags = m->flags & ~MS_RDONLY; /* read-only at the end */
     int count = 0, rc = 0;
     FILE *f;
 
     if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
-        return do_mount("cgroup2", NULL, target_fd, target, "cgroup2",
-                        m->flags, NULL, NULL);
+        return do_mount("cgroup2", NULL, target_fd, target, "cgroup2", m->flags,
+                        NULL, NULL);
     /* The host's hierarchies first, all of them: the mounts made below
      * would show up in the table while we read it. A line is "ID PARENT
      * MAJ:MIN ROOT POINT OPTIONS ... - cgroup SOURCE rw,cpu,cpuacct". */
@@ -239,7 +240,8 @@ static int mount_cgroups(int root_fd, const struct spec_mount *m,
 
         if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
             sscanf(dash, " - cgroup %*s %255s", options) != 1 ||
-            !(name = strrchr(point, '/')) || !(controllers = strchr(options, ',')))
+            !(name = strrchr(point, '/')) ||
+            !(controllers = strchr(options, ',')))
             continue;
         snprintf(hierarchies[count].name, sizeof(hierarchies[count].name), "%s",
                  name);
@@ -252,8 +254,8 @@ static int mount_cgroups(int root_fd, const struct spec_mount *m,
         return error_msg("mount cgroup on %s: this host mounts no cgroup "
                          "hierarchy",
                          target);
-    if (do_mount("tmpfs", NULL, target_fd, target, "tmpfs", flags,
-                 "mode=755", "for the cgroup hierarchies") < 0)
+    if (do_mount("tmpfs", NULL, target_fd, target, "tmpfs", flags, "mode=755",
+                 "for the cgroup hierarchies") < 0)
         return -1;
     /* Paths again from the root: TARGET_FD is the directory the tmpfs
      * now covers. */

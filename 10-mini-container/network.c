@@ -64,7 +64,7 @@ static int address_taken(const char *self, struct in_addr address)
 }
 
 int network_allocate_ip(const char *dir, const struct in_addr *wanted,
-                      struct in_addr *address)
+                        struct in_addr *address)
 {
     int fd, rc = -1;
 
@@ -98,7 +98,6 @@ out:
 }
 
 /* --- the bridge and the veth -------------------------------------------- */
-
 
 /* Bridge ctlab0 with 10.200.0.1/16, made on first use (docker0's way).
  * Returns its index. */
@@ -141,7 +140,7 @@ int network_connect(const struct ctr_spec *spec, const char *name,
         close(lock);
     if (plan.bridge_index < 0 ||
         network_allocate_ip(state_dir, spec->ip_given ? &spec->ip : NULL,
-                          &plan.peer_address.address) < 0)
+                            &plan.peer_address.address) < 0)
         goto out;
     plan.peer_address.prefix = 16;
     inet_pton(AF_INET, "10.200.0.1", &gateway);

@@ -20,7 +20,7 @@ int network_lock(void);
  * (10.200.0.1), or ADDRESS itself if free; recorded in BASE/NAME/ip. The
  * book is the set of ip files of the state dirs, read under a lock. */
 int network_allocate_ip(const char *dir, const struct in_addr *wanted,
-                      struct in_addr *address);
+                        struct in_addr *address);
 
 /* Plug container NAME (init CHILD, state in STATE_DIR) into the bridge:
  * its address (SPEC's --ip, or the next free one) recorded in the state,

@@ -45,9 +45,18 @@
 #include "verbs.h"
 
 /* The options of the lifecycle verbs, as runc spells them. */
-enum { OPT_BUNDLE = 'b', OPT_PID_FILE = 'p', OPT_CONSOLE = 'c', OPT_DETACH = 'd',
-       OPT_FORCE = 'f', OPT_ALL = 'a', OPT_PRESERVE = 'P', OPT_NO_PIVOT = 'N',
-       OPT_NO_KEYRING = 'K', OPT_ROOTLESS = 'R' };
+enum {
+    OPT_BUNDLE = 'b',
+    OPT_PID_FILE = 'p',
+    OPT_CONSOLE = 'c',
+    OPT_DETACH = 'd',
+    OPT_FORCE = 'f',
+    OPT_ALL = 'a',
+    OPT_PRESERVE = 'P',
+    OPT_NO_PIVOT = 'N',
+    OPT_NO_KEYRING = 'K',
+    OPT_ROOTLESS = 'R'
+};
 
 static const struct option lifecycle_options[] = {
     {"bundle", required_argument, NULL, OPT_BUNDLE},
@@ -105,8 +114,7 @@ static int parse_args(const char *verb, int argc, char **argv, int needs_id,
         case OPT_PRESERVE:
             errno = 0;
             a->preserve_fds = (int)strtol(optarg, &end, 10);
-            if (errno || *end || a->preserve_fds < 0 ||
-                a->preserve_fds > 1000)
+            if (errno || *end || a->preserve_fds < 0 || a->preserve_fds > 1000)
                 return error_msg("%s --preserve-fds %s: want 0-1000", verb,
                                  optarg);
             break;
@@ -122,8 +130,8 @@ static int parse_args(const char *verb, int argc, char **argv, int needs_id,
     }
     if (needs_id) {
         if (optind >= argc)
-            return error_msg("%s: no container id given (see: %s --help)",
-                             verb, program_name);
+            return error_msg("%s: no container id given (see: %s --help)", verb,
+                             program_name);
         a->id = argv[optind++];
         if (state_check_id(a->id) < 0)
             return -1;
@@ -150,8 +158,8 @@ static void run_post_hooks(const char *dir, const char *id,
         if (state_read(dir, "bundle", bundle, sizeof(bundle)) < 0)
             bundle[0] = '\0';
         state = hooks_state(&spec, id,
-                            kind == HOOK_POSTSTART ? "running" : "stopped",
-                            pid, bundle);
+                            kind == HOOK_POSTSTART ? "running" : "stopped", pid,
+                            bundle);
         if (state && hooks_run(&spec, kind, state) < 0)
             error_msg("warning: a %s hook failed; the container goes on",
                       kind == HOOK_POSTSTART ? "poststart" : "poststop");
@@ -166,6 +174,33 @@ static int find_container(const char *id, char *dir, size_t size)
     snprintf(dir, size, "%s/%s", state_base(), id);
     if (access(dir, F_OK) < 0)
         return error_msg("container \"%s\" does not exist", id);
+    return 0;
+}
+
+/* A node the config asks for (linux.devices) may be opened, whatever
+ * the device rules say (runc adds the same rule): after them, so it
+ * wins. Only where there are rules: none means no device controller. */
+static int allow_spec_devices(struct ctr_spec *spec)
+{
+    struct cgroup_limits *limits = &spec->limits;
+
+    for (int i = 0; i < spec->device_count && limits->device_count; i++) {
+        const struct spec_device *d = &spec->devices[i];
+
+        if (d->type == 'p')
+            continue; /* a fifo is no device */
+        if (limits->device_count == CG_MAX_DEVICE_RULES)
+            return error_msg("linux.devices: more than %d device rules in "
+                             "all",
+                             CG_MAX_DEVICE_RULES);
+        limits->devices[limits->device_count++] = (struct cgroup_device_rule){
+            .type = d->type == 'b' ? 'b' : 'c',
+            .major = d->major,
+            .minor = d->minor,
+            .access = "rwm",
+            .allow = 1,
+        };
+    }
     return 0;
 }
 
@@ -184,7 +219,7 @@ static int load_bundle(const struct oci_args *a, char *bundle, size_t size,
     if (oci_config_read(config, bundle, spec) < 0)
         return -1;
     spec->rootless = geteuid() != 0;
-    return 0;
+    return allow_spec_devices(spec);
 }
 
 /* When the container was made, as `state` and `list` show it. Written
@@ -226,6 +261,7 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
     if (!spec->process.terminal && a->console_socket)
         return error_msg("--console-socket: process.terminal is false");
     *c = (struct container){.spec = spec, .ctx = ctx};
+    spec->limits.freezable = 1; /* an engine may pause it (v1: the freezer) */
     if (block_forwarded_signals(&c->saved_mask) < 0 || container_check(c) < 0 ||
         container_make_state(c) < 0)
         return -1;
@@ -238,7 +274,8 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
         return -1;
     /* Ended before it was ready (it said why), or no pid file: reaped,
      * its cgroup and state removed. */
-    if (made > 0 || (a->pid_file && state_write_pid_file(a->pid_file, c->pid) < 0) ||
+    if (made > 0 ||
+        (a->pid_file && state_write_pid_file(a->pid_file, c->pid) < 0) ||
         save_created(c) < 0) {
         kill(c->pid, SIGKILL);
         container_wait_and_delete(c);
@@ -392,9 +429,9 @@ int oci_delete(int argc, char **argv)
         return 1;
     snprintf(dir, sizeof(dir), "%s/%s", state_base(), a.id);
     if (access(dir, F_OK) < 0) /* containerd deletes twice: fine */
-        return a.force ? 0
-                       : (error_msg("container \"%s\" does not exist", a.id),
-                          1);
+        return a.force
+                   ? 0
+                   : (error_msg("container \"%s\" does not exist", a.id), 1);
     status = state_status(dir, &pid);
     /* The spec: deleting a container that is not stopped MUST fail and
      * change nothing (runc and crun delete a created one anyway). */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -38,8 +39,8 @@ static int parse_format(const char *verb, int argc, char **argv, int *json,
 
     optind = 0;
     while ((c = getopt_long(argc, argv, "+f:q", options, NULL)) != -1) {
-        if (c == 'f' && (strcmp(optarg, "json") == 0 ||
-                         strcmp(optarg, "table") == 0))
+        if (c == 'f' &&
+            (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
             *json = strcmp(optarg, "json") == 0;
         else if (c == 'q' && quiet)
             *quiet = 1;
@@ -145,8 +146,7 @@ int oci_ps(int argc, char **argv)
         container_of("ps", argc, argv, dir, sizeof(dir)) < 0)
         return 1;
     if (container_cgroup(dir, argv[optind], &cg) != 1)
-        return error_msg("ps %s: the container has no cgroup", argv[optind]),
-               1;
+        return error_msg("ps %s: the container has no cgroup", argv[optind]), 1;
     count = cgroup_list_processes(&cg, pids, 65536);
     if (count < 0)
         return 1;
@@ -230,8 +230,10 @@ int oci_spec(int argc, char **argv)
     if (optind != argc)
         return error_msg("spec: no arguments but --bundle and --rootless"), 1;
     spec.net = NET_NONE; /* an engine makes the network */
-    if (spec_set_defaults(&spec) < 0)
+    if (spec_set_defaults(&spec) < 0) {
+        spec_free(&spec);
         return 1;
+    }
     if (spec.rootless) { /* root inside is whoever runs the container */
         spec.uid_map.count = spec.gid_map.count = 1;
         spec.uid_map.ranges[0] =
@@ -244,25 +246,32 @@ int oci_spec(int argc, char **argv)
     spec.hostname = strdup("minictr");
     spec.process.cwd = strdup("/");
     spec.process.terminal = 1;
+    rc = 1;
     if (!spec.root || !spec.hostname || !spec.process.cwd ||
         spec_add_string(&spec.process.args, &args, "sh") < 0 ||
         spec_add_string(&spec.process.env, &spec.process.env_count,
                         "PATH=" DEFAULT_PATH) < 0 ||
         spec_add_string(&spec.process.env, &spec.process.env_count,
                         "TERM=xterm") < 0)
-        return 1;
+        goto out;
     snprintf(path, sizeof(path), "%s/config.json", bundle);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return error_errno("spec: %s%s", path,
-                           errno == EEXIST ? " (remove it first)" : ""),
-               1;
+    if (fd < 0) {
+        error_errno("spec: %s%s", path,
+                    errno == EEXIST ? " (remove it first)" : "");
+        goto out;
+    }
     f = fdopen(fd, "w");
     rc = f ? oci_config_write(&spec, f) : -1;
-    if (!f || fclose(f) != 0 || rc < 0)
-        return error_errno("spec: write %s", path), 1;
+    if (!f || fclose(f) != 0 || rc < 0) {
+        error_errno("spec: write %s", path);
+        rc = 1;
+        goto out;
+    }
+    rc = 0;
+out:
     spec_free(&spec);
-    return 0;
+    return rc;
 }
 
 int oci_features(int argc, char **argv)
@@ -271,6 +280,26 @@ int oci_features(int argc, char **argv)
     if (argc != 1)
         return error_msg("features: no arguments"), 1;
     return oci_features_write(stdout) < 0 ? 1 : 0;
+}
+
+/* Our stdin, whole, in a memfd: PATH names it (/proc/self/fd/N). */
+static const char *stdin_as_file(char *path)
+{
+    char buffer[65536];
+    int fd = memfd_create("resources", MFD_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0) {
+        error_errno("memfd_create");
+        return NULL;
+    }
+    while ((n = read(STDIN_FILENO, buffer, sizeof(buffer))) > 0)
+        if (write(fd, buffer, (size_t)n) != n) {
+            error_errno("update: copy stdin");
+            return NULL;
+        }
+    snprintf(path, 64, "/proc/self/fd/%d", fd);
+    return path;
 }
 
 /* Every limit set in FROM replaces TO's (0 or empty: not set). */
@@ -321,6 +350,7 @@ int oci_update(int argc, char **argv)
     };
     const char *file = NULL;
     char dir[PATH_MAX], saved[PATH_MAX + 16], temporary[PATH_MAX + 32];
+    char stdin_path[64];
     struct ctr_spec spec, update;
     struct oci_reader reader = {0};
     json_object *object;
@@ -333,7 +363,7 @@ int oci_update(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+r:", options, NULL)) != -1) {
         if (c != 'r')
             return report_bad_option(argv), 1;
-        file = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
+        file = optarg;
     }
     if (!file)
         return error_msg("update: --resources FILE (or -) is the only way "
@@ -346,6 +376,10 @@ int oci_update(int argc, char **argv)
         return error_msg("update: container \"%s\" is %s", argv[optind],
                          state_status_names[c]),
                1;
+    /* "-": stdin, copied into a file of memory (the reader wants a
+     * regular file, read whole). */
+    if (file && strcmp(file, "-") == 0 && !(file = stdin_as_file(stdin_path)))
+        return 1;
     reader.file = file;
     spec_init(&update);
     if (oci_json_parse_file(file, &object) < 0)

@@ -11,7 +11,6 @@
 
 #include "relay.h"
 
-
 /* Move what one stream has; 0 at its end (or a reader gone), 1 else. */
 static int relay_once(int from, int to)
 {
@@ -69,4 +68,3 @@ void relay_stdio(struct relay *r, pid_t joiner)
     if (pidfd >= 0)
         close(pidfd);
 }
-

@@ -24,7 +24,7 @@
  * (systemd's Delegate=yes chowns a subtree to the user): its path in
  * PARENT, or 0 if there is none. */
 int find_delegated_cgroup(const struct cgroup_host *host, char *parent,
-                                 size_t size)
+                          size_t size)
 {
     char line[CG_PARENT_MAX], path[CG_PARENT_MAX + CG_MOUNT_MAX + 32], *slash;
     struct stat st;
@@ -104,4 +104,3 @@ int remove_as_mapped_root(const char *dir)
     wait_for_exit_code(child);
     return state_remove(dir);
 }
-

@@ -63,8 +63,7 @@ static int detach_monitor(const char *state_dir, int lock_fd, int *started_fd)
 }
 
 /* The caller of -d: the container's name once it runs, or its log. */
-static int report_start(const char *name, const char *state_dir,
-                        int started_fd)
+static int report_start(const char *name, const char *state_dir, int started_fd)
 {
     char log[PATH_MAX + 8], byte;
     ssize_t n = read(started_fd, &byte, 1);
@@ -137,4 +136,3 @@ out:
     timings_print();
     return code;
 }
-

@@ -155,7 +155,7 @@ struct ctr_spec {
     int sysctl_count;
 
     struct cgroup_limits limits;
-    int limit_count; /* the limits the user set (not the device rules) */
+    int limit_count;    /* the limits the user set (not the device rules) */
     char *cgroups_path; /* OCI cgroupsPath; NULL: ctlab/ID */
 
     int has_seccomp;
@@ -174,9 +174,9 @@ struct ctr_spec {
 
 /* One invocation of minictr: where its state is, what it was handed. */
 struct ctr_context {
-    char id[256];         /* the container's name or OCI id */
-    const char *bundle;   /* OCI: the bundle directory; NULL: flags */
-    const char *pid_file; /* --pid-file: the init's host PID, written */
+    char id[256];               /* the container's name or OCI id */
+    const char *bundle;         /* OCI: the bundle directory; NULL: flags */
+    const char *pid_file;       /* --pid-file: the init's host PID, written */
     const char *console_socket; /* --console-socket: the pty master sent */
     int detach;                 /* -d, --detach */
     int timings;                /* --timings */

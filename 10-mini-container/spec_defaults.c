@@ -18,15 +18,15 @@
  * empty read-only tmpfs. /sys/firmware: the machine's ACPI tables, EFI
  * variables and DMI data (serial numbers) are the host's. */
 static const char *const masked_paths[] = {
-    "/proc/acpi",          "/proc/asound",     "/proc/interrupts",
-    "/proc/kcore",         "/proc/keys",       "/proc/latency_stats",
-    "/proc/scsi",          "/proc/sched_debug", "/proc/timer_list",
-    "/proc/timer_stats",   "/sys/firmware",    NULL,
+    "/proc/acpi",        "/proc/asound",      "/proc/interrupts",
+    "/proc/kcore",       "/proc/keys",        "/proc/latency_stats",
+    "/proc/scsi",        "/proc/sched_debug", "/proc/timer_list",
+    "/proc/timer_stats", "/sys/firmware",     NULL,
 };
 /* ... and what it makes read-only: the kernel's knobs. */
 static const char *const readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-    NULL,
+    "/proc/bus",           "/proc/fs", "/proc/irq", "/proc/sys",
+    "/proc/sysrq-trigger", NULL,
 };
 
 int spec_add_string(char ***list, int *count, const char *text)
@@ -92,16 +92,17 @@ int spec_set_defaults(struct ctr_spec *spec)
      * group of most images), which a rootless map may not have. */
     if (spec_add_mount(spec, "/proc", "proc", "proc", nsd, NULL) < 0 ||
         spec_add_mount(spec, "/dev", "tmpfs", "tmpfs",
-                       MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0 ||
+                       MS_NOSUID | MS_STRICTATIME,
+                       "mode=755,size=65536k") < 0 ||
         spec_add_mount(spec, "/dev/pts", "devpts", "devpts",
                        MS_NOSUID | MS_NOEXEC,
                        "newinstance,ptmxmode=0666,mode=0620") < 0 ||
         spec_add_mount(spec, "/dev/shm", "tmpfs", "shm", nsd,
                        "mode=1777,size=65536k") < 0 ||
-        spec_add_mount(spec, "/dev/mqueue", "mqueue", "mqueue", nsd, NULL) < 0 ||
-        (spec->net != NET_HOST &&
-         spec_add_mount(spec, "/sys", "sysfs", "sysfs", nsd | MS_RDONLY,
-                        NULL) < 0))
+        spec_add_mount(spec, "/dev/mqueue", "mqueue", "mqueue", nsd, NULL) <
+            0 ||
+        (spec->net != NET_HOST && spec_add_mount(spec, "/sys", "sysfs", "sysfs",
+                                                 nsd | MS_RDONLY, NULL) < 0))
         return -1;
     for (const char *const *p = masked_paths; *p; p++)
         if (spec_add_string(&spec->masked_paths, &spec->masked_count, *p) < 0)

@@ -251,8 +251,7 @@ int state_read(const char *dir, const char *file, char *value, size_t size)
 
 /* Field 22 of /proc/PID/stat, the start time in clock ticks after boot:
  * with the PID, a name for one process that a reused PID cannot take. */
-static int process_start_time(pid_t pid, unsigned long long *start,
-                              char *state)
+static int process_start_time(pid_t pid, unsigned long long *start, char *state)
 {
     char path[64], text[1024], *field;
     ssize_t n;

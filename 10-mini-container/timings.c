@@ -100,5 +100,6 @@ void timings_print(void)
     fprintf(stderr,
             "timing %-10s %7lld  (minictr's own: start to end, less the "
             "command)\n",
-            "total", (marks->end[STEP_DELETE] - started_ns - command_ns) / 1000);
+            "total",
+            (marks->end[STEP_DELETE] - started_ns - command_ns) / 1000);
 }

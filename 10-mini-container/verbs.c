@@ -253,7 +253,6 @@ int parse_signal(const char *text)
     return -1;
 }
 
-
 int signal_all_processes(const char *dir, const char *id, int sig)
 {
     pid_t pids[4096];

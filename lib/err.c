@@ -78,8 +78,7 @@ static void print_line(bool as_trace, const char *cause, const char *fmt,
         size_t used = strlen(message);
         snprintf(message + used, sizeof(message) - used, ": %s", cause);
     }
-    fprintf(stderr, as_trace ? "[%s] %s\n" : "%s: %s\n", program_name,
-            message);
+    fprintf(stderr, as_trace ? "[%s] %s\n" : "%s: %s\n", program_name, message);
     log_line(as_trace ? "debug" : "error", message);
     errno = saved_errno;
 }

@@ -40,8 +40,8 @@ int close_fds_from(int lowest, int keep_a, int keep_b)
                    keep_a < keep_b ? keep_b : keep_a};
     unsigned first = (unsigned)lowest;
 
-    trace("close_range(%d, ~0U, 0)  <- every fd but 0-%d%s", lowest,
-          lowest - 1, keep[1] >= lowest ? " and the ones still needed" : "");
+    trace("close_range(%d, ~0U, 0)  <- every fd but 0-%d%s", lowest, lowest - 1,
+          keep[1] >= lowest ? " and the ones still needed" : "");
     /* close_range(2) takes a range: close around the (at most two) fds
      * to keep, lowest first. */
     for (int i = 0; i < 2; i++) {

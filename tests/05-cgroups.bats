@@ -5,8 +5,8 @@
 # on whichever backend this host gives each controller (v1 on a hybrid
 # host, v2 on a pure v2 one); tests/06 of the VM harness runs them on v2.
 # Only cgroups under a ctlab/ directory, and the ctlab-* directories a
-# test makes itself ($TEST_CGROUPS), are ever touched: a ctlab-* cgroup
-# of anyone else's stays as it is.
+# test makes itself or has cgctl make with --path ($TEST_CGROUPS), are
+# ever touched: a ctlab-* cgroup of anyone else's stays as it is.
 
 bats_require_minimum_version 1.5.0
 
@@ -68,6 +68,18 @@ kread() {
     cat "$(kfile "$@")"
 }
 
+# kread_path PATH CONTROLLER FILE: a --path cgroup's file (one with the
+# same name on v1 and v2: pids.max, cgroup.procs).
+kread_path() {
+    local v1name=$2
+    [ "$2" = io ] && v1name=blkio
+    if [ "$(version_of "$2")" = 2 ]; then
+        cat "$(v2_mount)$1/$3"
+    else
+        cat "$(v1_mount "$v1name")$1/$3"
+    fi
+}
+
 # Every cgroup directory on the host except ctlab's: before == after.
 host_cgroups() {
     find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null |
@@ -86,10 +98,13 @@ test_cgroup_dirs() {
     done
 }
 
-# Kill what is in them and remove them, deepest first.
+# Thaw what a test froze (a frozen task dies only once thawed), kill
+# what is in them and remove them, deepest first.
 remove_ctlab_cgroups() {
     local dir pid
     for dir in $(test_cgroup_dirs); do
+        if [ -f "$dir/freezer.state" ]; then echo THAWED >"$dir/freezer.state" || true; fi
+        if [ -f "$dir/cgroup.freeze" ]; then echo 0 >"$dir/cgroup.freeze" || true; fi
         for pid in $(cat "$dir/cgroup.procs" 2>/dev/null); do
             kill -KILL "$pid" 2>/dev/null || true
         done
@@ -111,6 +126,71 @@ no_ctlab_cgroups() {
 # The value of a stat line of `cgctl stat NAME [--parent P]`.
 stat_of() {
     cgctl stat "$1" ${3:+--parent "$3"} | awk -v k="$2" '$1 == k {print $2}'
+}
+
+# Every cgroup hierarchy's root (each v1 hierarchy, the cgroup2 mount).
+hierarchy_roots() {
+    awk -F' - ' '{split($1, a, " "); split($2, b, " ");
+                  if (b[1] == "cgroup" || b[1] == "cgroup2") print a[5]}' /proc/self/mountinfo
+}
+
+# A test about to have cgctl make --path /$1/...: teardown removes $1
+# from every hierarchy, whatever cgctl did.
+track_path_top() {
+    local root
+    for root in $(hierarchy_roots); do TEST_CGROUPS+=("$root/$1"); done
+}
+
+# Where a --path $1 cgroup should be: the root of each hierarchy cgctl
+# uses, then $1 (v2 wins where it has the controller, as in cgctl).
+expected_path_dirs() {
+    local c v1name mnt
+    for c in memory cpu pids io cpuset devices cpuacct freezer; do
+        v1name=$c
+        [ "$c" = io ] && v1name=blkio
+        if [ "$(version_of "$c")" = 2 ]; then
+            echo "$(v2_mount)$1"
+        else
+            mnt=$(v1_mount "$v1name")
+            [ -z "$mnt" ] || echo "$mnt$1"
+        fi
+    done | sort -u
+}
+
+# Where the kernel has the directory $1 (a path below the roots): each
+# hierarchy's root + $1 that exists.
+existing_path_dirs() {
+    local root
+    for root in $(hierarchy_roots); do
+        [ ! -d "$root$1" ] || echo "$root$1"
+    done | sort -u
+}
+
+# The freezer's own word on cgroup ctlab/$1: "FROZEN" or "THAWED" from
+# v1 freezer.state, "frozen 1" or "frozen 0" from v2 cgroup.events,
+# whichever cgctl froze it through (v2 where it has a directory there).
+freezer_says() {
+    if [ -n "$(v2_mount)" ] && [ -d "$(v2_mount)/ctlab/$1" ]; then
+        grep '^frozen ' "$(v2_mount)/ctlab/$1/cgroup.events"
+    else
+        cat "$(v1_mount freezer)/ctlab/$1/freezer.state"
+    fi
+}
+
+size_of() {
+    stat -c %s "$1"
+}
+
+# start_appender FILE: a shell appending to FILE without end: its PID
+# in $BG_PID. The file's size is its progress.
+start_appender() {
+    : >"$1"
+    start_background "$BATS_TEST_TMPDIR/appender.out" sh -c 'while :; do echo x >>"$1"; done' sh "$1"
+}
+
+# Has the file $1 grown past $2 bytes?
+grown_past() {
+    [ "$(size_of "$1")" -gt "$2" ]
 }
 
 # A scratch directory for device nodes, /tmp/ctlab-dev.*, in $NODES: on
@@ -507,6 +587,234 @@ EOF
     run -1 cgctl create ctlab-x --parent "$v2/ctlab-busy" --memory 64m
     assert_output --regexp "^cgctl: enable \+memory.* in $v2/ctlab-busy/cgroup.subtree_control \(the no-internal-process rule: a cgroup with processes of its own cannot hand controllers to children\): Device or resource busy$"
     assert_file_not_exists "$v2/ctlab-busy/ctlab-x"
+}
+
+# --- freezing ----------------------------------------------------------------------
+# A frozen process gets no CPU at all until thawed: not stopped by a
+# signal (its state is not T), just never scheduled. The proof is a
+# counter that does not move: a shell appending to a file.
+
+@test "freeze: a frozen process makes no progress and the kernel says frozen; thaw lets it go on" {
+    run -0 cgctl create ctlab-f
+    counter="$BATS_TEST_TMPDIR/counter"
+    start_appender "$counter"
+    run -0 cgctl attach ctlab-f "$BG_PID"
+    wait_until 5 grown_past "$counter" 0
+    run -0 --separate-stderr cgctl -v freeze ctlab-f
+    lines=("${stderr_lines[@]}")
+    # The trace: the write, then the wait for the kernel's word.
+    assert_line --regexp '^\[cgctl\] write /.*/ctlab/ctlab-f/(freezer\.state "FROZEN"|cgroup\.freeze "1")$'
+    assert_line --regexp '^\[cgctl\] /.*/ctlab/ctlab-f/(freezer\.state says "FROZEN"|cgroup\.events says "frozen 1") \(after [0-9]+ ms\)$'
+    run -0 freezer_says ctlab-f
+    assert_output --regexp '^(FROZEN|frozen 1)$'
+    # Frozen, not stopped (T): D on v1 (in the refrigerator), S on v2.
+    run -0 grep '^State:' "/proc/$BG_PID/status"
+    assert_output --regexp $'^State:\t[DS] '
+    # No progress while frozen ...
+    before=$(size_of "$counter")
+    sleep 0.5
+    assert_equal "$(size_of "$counter")" "$before"
+    # ... and progress again once thawed.
+    run -0 cgctl thaw ctlab-f
+    run -0 freezer_says ctlab-f
+    assert_output --regexp '^(THAWED|frozen 0)$'
+    wait_until 5 grown_past "$counter" "$before"
+}
+
+@test "freeze on cgroup2: cgroup.freeze written, cgroup.events says frozen 1 (a --parent: even on a hybrid host)" {
+    requires cgroup2fs
+    parent="$(v2_mount)/ctlab-fz"
+    TEST_CGROUPS+=("$parent")
+    mkdir "$parent"
+    run -0 cgctl create ctlab-f2 --parent "$parent"
+    counter="$BATS_TEST_TMPDIR/counter"
+    start_appender "$counter"
+    run -0 cgctl attach ctlab-f2 --parent "$parent" "$BG_PID"
+    wait_until 5 grown_past "$counter" 0
+    run -0 --separate-stderr cgctl -v freeze ctlab-f2 --parent "$parent"
+    lines=("${stderr_lines[@]}")
+    assert_line "[cgctl] write $parent/ctlab-f2/cgroup.freeze \"1\""
+    assert_line --regexp "^\[cgctl\] $parent/ctlab-f2/cgroup.events says \"frozen 1\" \(after [0-9]+ ms\)$"
+    run -0 grep -x 'frozen 1' "$parent/ctlab-f2/cgroup.events"
+    before=$(size_of "$counter")
+    sleep 0.5
+    assert_equal "$(size_of "$counter")" "$before"
+    run -0 cgctl thaw ctlab-f2 --parent "$parent"
+    run -0 grep -x 'frozen 0' "$parent/ctlab-f2/cgroup.events"
+    wait_until 5 grown_past "$counter" "$before"
+    run -0 cgctl delete ctlab-f2 --parent "$parent"
+    rmdir "$parent"
+}
+
+@test "delete kills a frozen cgroup's processes and removes it" {
+    cgctl create ctlab-f
+    start_background "$BATS_TEST_TMPDIR/out" "$PROBE" sleep 60
+    cgctl attach ctlab-f "$BG_PID"
+    run -0 cgctl freeze ctlab-f
+    run -0 cgctl delete ctlab-f
+    wait_until 5 process_gone "$BG_PID"
+    no_ctlab_cgroups
+}
+
+# --- listing the processes ------------------------------------------------------------
+
+@test "procs lists the PIDs cgroup.procs lists, a child cgroup's too" {
+    cgctl create ctlab-l --pids 50
+    start_background "$BATS_TEST_TMPDIR/out" cgctl run --name ctlab-l -- "$PROBE" spawn 5 60
+    wait_until 5 grep -q ready "$BATS_TEST_TMPDIR/out"
+    assert_equal "$(stat_of ctlab-l pids.current)" 6
+    # The first hierarchy, where cgctl reads: v2's directory, or v1 memory.
+    procs=$(kfile ctlab-l memory cgroup.procs cgroup.procs)
+    run -0 cgctl procs ctlab-l
+    assert_equal "${#lines[@]}" 6
+    assert_equal "$(printf '%s\n' "${lines[@]}" | sort -n)" "$(sort -n "$procs")"
+    # One of them moved into a child cgroup (as a process inside may
+    # do) is listed still: the list is of the whole subtree.
+    child="$(dirname "$procs")/sub"
+    mkdir "$child"
+    moved=$(head -1 "$procs")
+    echo "$moved" >"$child/cgroup.procs"
+    run -1 grep -qx "$moved" "$procs"
+    run -0 cgctl procs ctlab-l
+    assert_equal "${#lines[@]}" 6
+    assert_line "$moved"
+    # An empty cgroup lists nothing; a missing one is an error.
+    run -0 cgctl create ctlab-e
+    run -0 cgctl procs ctlab-e
+    assert_output ""
+    run -1 cgctl procs ctlab-missing
+    assert_output "cgctl: no cgroup 'ctlab-missing' (create it with: cgctl create ctlab-missing)"
+}
+
+# --- cgroup paths, as engines name them -----------------------------------------------
+# podman names a container's cgroup /libpod_parent/libpod-ID, containerd
+# /default/ID: a path below each hierarchy's root, parents made as needed.
+
+@test "--path: the cgroup is PATH below every hierarchy's root; delete removes it and the parents it made, not one that was there" {
+    track_path_top ctlab-pre
+    track_path_top ctlab-new
+    # A parent that was there before, in every hierarchy cgctl will use.
+    for dir in $(expected_path_dirs /ctlab-pre); do mkdir "$dir"; done
+    run -0 cgctl create --path /ctlab-pre/made/c1 --pids 20
+    assert_output ""
+    assert_equal "$(existing_path_dirs /ctlab-pre/made/c1)" "$(expected_path_dirs /ctlab-pre/made/c1)"
+    assert_equal "$(kread_path /ctlab-pre/made/c1 pids pids.max)" 20
+    # Nothing under ctlab/.
+    no_ctlab_cgroups
+    # Another, whose every parent is new, with a process in it.
+    run -0 cgctl create --path /ctlab-new/a/c2
+    assert_equal "$(existing_path_dirs /ctlab-new/a/c2)" "$(expected_path_dirs /ctlab-new/a/c2)"
+    start_background "$BATS_TEST_TMPDIR/out" "$PROBE" sleep 60
+    run -0 cgctl attach --path /ctlab-new/a/c2 "$BG_PID"
+    run -0 cgctl procs --path /ctlab-new/a/c2
+    assert_output "$BG_PID"
+    run -0 --separate-stderr cgctl -v delete --path /ctlab-new/a/c2
+    lines=("${stderr_lines[@]}")
+    assert_line --regexp '^\[cgctl\] rmdir /.*/ctlab-new  \(made by ctlab, empty now\)$'
+    wait_until 5 process_gone "$BG_PID"
+    assert_equal "$(existing_path_dirs /ctlab-new)" ""
+    # The first: its leaf and the parent made for it go; the one that
+    # was there stays, in every hierarchy.
+    run -0 --separate-stderr cgctl -v delete --path /ctlab-pre/made/c1
+    lines=("${stderr_lines[@]}")
+    assert_line --regexp '^\[cgctl\] /.*/ctlab-pre: not made by ctlab \(no trusted.ctlab.made\), stays$'
+    assert_equal "$(existing_path_dirs /ctlab-pre/made)" ""
+    assert_equal "$(existing_path_dirs /ctlab-pre)" "$(expected_path_dirs /ctlab-pre)"
+}
+
+@test "--path: a parent made for two cgroups goes with the last of them" {
+    track_path_top ctlab-two
+    run -0 cgctl create --path /ctlab-two/c1
+    run -0 cgctl create --path /ctlab-two/c2
+    run -0 cgctl delete --path /ctlab-two/c1
+    assert_equal "$(existing_path_dirs /ctlab-two)" "$(expected_path_dirs /ctlab-two)"
+    run -0 cgctl delete --path /ctlab-two/c2
+    assert_equal "$(existing_path_dirs /ctlab-two)" ""
+}
+
+@test "--path with run: the child is in PATH from its first instruction, and all of it goes after" {
+    track_path_top ctlab-run
+    run -0 cgctl run --path /ctlab-run/c1 --memory 64m -- "$PROBE" cgroup
+    if [ "$(version_of memory)" = 2 ]; then
+        assert_line "0::/ctlab-run/c1"
+    else
+        assert_line --regexp "^[0-9]+:memory:/ctlab-run/c1$"
+        assert_line --regexp "^[0-9]+:pids:/ctlab-run/c1$"
+    fi
+    assert_equal "$(existing_path_dirs /ctlab-run)" ""
+}
+
+@test "--path: a create that fails half way leaves nothing of its own, and what was there stays" {
+    track_path_top ctlab-half
+    # The leaf is there already in one hierarchy, the one cgctl makes
+    # last (v1 cpuset, where mounted): the others are made, then undone.
+    if [ "$(version_of cpuset)" = 1 ] && [ -n "$(v1_mount cpuset)" ]; then
+        there="$(v1_mount cpuset)/ctlab-half/a/c1"
+    else
+        there=$(expected_path_dirs /ctlab-half/a/c1 | tail -1)
+    fi
+    mkdir -p "$there"
+    run -1 cgctl create --path /ctlab-half/a/c1
+    assert_output "cgctl: cgroup '/ctlab-half/a/c1' already exists ($there)"
+    assert_equal "$(existing_path_dirs /ctlab-half/a/c1)" "$there"
+    assert_equal "$(existing_path_dirs /ctlab-half)" "$(dirname "$(dirname "$there")")"
+}
+
+@test "names up to 255 bytes: a 64-character one (podman's id length) works; 256 is refused" {
+    name64=ctlab-$(printf '%058d' 0)
+    run -0 cgctl create "$name64" --pids 9
+    assert_equal "$(kread "$name64" pids pids.max pids.max)" 9
+    run -0 cgctl ls
+    assert_output "$name64"
+    run -0 cgctl delete "$name64"
+    run -0 cgctl run --name "ctlab-$(printf '%0249d' 0)" -- true
+    run -1 cgctl create "ctlab-$(printf '%0250d' 0)"
+    assert_output "cgctl: cgroup name 'ctlab-00000000000000...' is too long (at most 255 bytes)"
+    # A path's components too: podman's libpod-<64 hex digits>.
+    track_path_top ctlab-libpod
+    run -0 cgctl create --path "/ctlab-libpod/libpod-$(printf '%064x' 255)"
+    assert_equal "$(existing_path_dirs "/ctlab-libpod/libpod-$(printf '%064x' 255)")" \
+        "$(expected_path_dirs "/ctlab-libpod/libpod-$(printf '%064x' 255)")"
+    run -0 cgctl delete --path "/ctlab-libpod/libpod-$(printf '%064x' 255)"
+    assert_equal "$(existing_path_dirs /ctlab-libpod)" ""
+    no_ctlab_cgroups
+}
+
+@test "bad paths: one clear line each, nothing made" {
+    track_path_top ctlab-bad
+    long=$(printf 'a%.0s' $(seq 256))
+    while IFS='|' read -r path message; do
+        run -1 cgctl create --path "$path"
+        assert_equal "${#lines[@]}" 1
+        assert_output "cgctl: $message"
+    done <<EOF
+ctlab-bad/c1|cgroup path 'ctlab-bad/c1' is not absolute (it starts with '/', each hierarchy's root: /ctlab-oci/NAME)
+/ctlab-bad/../c1|cgroup path '/ctlab-bad/../c1': '..' is not allowed
+/ctlab-bad/./c1|cgroup path '/ctlab-bad/./c1': '.' is not allowed
+/..|cgroup path '/..': '..' is not allowed
+/ctlab-bad//c1|cgroup path '/ctlab-bad//c1' has an empty component (one '/' between names, none at the end)
+/ctlab-bad/c1/|cgroup path '/ctlab-bad/c1/' has an empty component (one '/' between names, none at the end)
+/|cgroup path '/' is each hierarchy's root, the host's own cgroup: name one below it
+/ctlab-bad/c 1|cgroup path '/ctlab-bad/c 1': 'c 1' is not allowed (letters, digits, '.', '-' and '_' only: it becomes a directory name)
+/ctlab-bad/$long|cgroup path '/ctlab-bad/aaaaaaaaa...' has a component that is too long (at most 255 bytes)
+EOF
+    run -1 cgctl create --path "/ctlab-bad$(printf '/%0250d' 1 2 3 4 5)"
+    assert_output "cgctl: cgroup path '/ctlab-bad/000000000...' is too long (at most 1023 bytes)"
+    run -1 cgctl create --path ""
+    assert_output "cgctl: cgroup path '' is not absolute (it starts with '/', each hierarchy's root: /ctlab-oci/NAME)"
+    run -125 cgctl run --path ctlab-bad -- true
+    assert_output --partial "is not absolute"
+    # A path names the cgroup by itself.
+    run -2 cgctl create --path /ctlab-bad/c1 ctlab-x
+    assert_output "cgctl: usage: cgctl create --path /A/B [LIMITS]"
+    run -2 cgctl create --path /ctlab-bad/c1 --parent /sys/fs/cgroup
+    assert_output "cgctl: --path names the cgroup by itself: give no --parent with it"
+    run -2 cgctl run --path /ctlab-bad/c1 --name ctlab-x -- true
+    assert_output "cgctl: --path names the cgroup by itself: give no --name with it"
+    run -1 cgctl delete --path /ctlab-bad/c1
+    assert_output "cgctl: no cgroup '/ctlab-bad/c1' (create it with: cgctl create --path /ctlab-bad/c1)"
+    assert_equal "$(existing_path_dirs /ctlab-bad)" ""
+    no_ctlab_cgroups
 }
 
 # --- devices ------------------------------------------------------------------------

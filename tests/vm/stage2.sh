@@ -29,6 +29,9 @@ smoke=(
     "10-mini-container.bats|limits: OOM kill is 137"
     "10-mini-container.bats|devices: any node may be made, only the minimal"
     "10-mini-container.bats|--rootless in a cgroup v2 subtree delegated"
+    "11-oci-diff.bats|minictr and crun give the same isolation"
+    "11-oci-cli.bats|pause and resume"
+    "11-oci-cli.bats|update --resources"
 )
 
 {

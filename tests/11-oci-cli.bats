@@ -1,0 +1,192 @@
+#!/usr/bin/env bats
+# Chapter 11: the rest of minictr's runc command line, beside the
+# lifecycle that tests/11-oci.bats holds to the runtime-spec: spec,
+# features, the global --log, exec (--process, --detach), list and ps,
+# pause and resume, update, run --bundle, and how `run` tells the OCI
+# form from the docker-like one. Every claim is read from the kernel or
+# from the files the engines read (pid files, the log).
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+    load test_helper/common
+    requires root
+    WORK=$(mktemp -d /tmp/ctlab-cli.XXXXXX)
+    CTLAB_TEMP_DIRS+=("$WORK")
+    STATE=$WORK/state
+    ID=ctlab-cli-$$
+    mkdir "$WORK/bundle"
+    cp -a "$CTLAB_ROOT/rootfs" "$WORK/bundle/rootfs"
+    cp "$PROBE" "$WORK/bundle/rootfs/bin/"
+    (cd "$WORK/bundle" && minictr spec)
+    edit_config '.process.terminal = false | .root = {path: "rootfs", readonly: false}
+        | .linux.cgroupsPath = "/ctlab-cli/" + env.ID
+        | .process.args = ["/bin/sleep", "60"]'
+}
+
+teardown() {
+    local id
+    for id in $(minictr --root "$STATE" list -q 2>/dev/null); do
+        minictr --root "$STATE" delete --force "$id" >/dev/null 2>&1 || true
+    done
+    local dir
+    for dir in /sys/fs/cgroup/*/ctlab-cli /sys/fs/cgroup/ctlab-cli; do
+        [ ! -d "$dir" ] || find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+    done
+    cleanup_test
+}
+
+oci() {
+    minictr --root "$STATE" "$@"
+}
+
+edit_config() {
+    export ID
+    jq "$1" "$WORK/bundle/config.json" >"$WORK/config.json.new"
+    mv "$WORK/config.json.new" "$WORK/bundle/config.json"
+}
+
+started() {
+    oci create --bundle "$WORK/bundle" --pid-file "$WORK/pid" "$ID"
+    oci start "$ID"
+    PID=$(cat "$WORK/pid")
+}
+
+@test "spec: a config.json with minictr's defaults, which minictr runs as it is; never over another" {
+    mkdir "$WORK/b2"
+    cd "$WORK/b2"
+    run -0 minictr spec
+    run -0 jq -r '.ociVersion, .process.args[0], .root.path, (.linux.namespaces | length), (.linux.seccomp.syscalls | length > 10), .process.noNewPrivileges' config.json
+    assert_output "$(printf '%s\n' 1.0.2 sh rootfs 6 true true)"
+    run -1 minictr spec
+    assert_output --partial "config.json"
+    assert_output --partial "remove it first"
+    mkdir "$WORK/b3"
+    run -0 minictr spec --rootless --bundle "$WORK/b3"
+    run -0 jq -c '[.linux.uidMappings[0].containerID, (.linux.namespaces | map(.type) | index("user") != null)]' "$WORK/b3/config.json"
+    assert_output '[0,true]'
+}
+
+@test "features: what the parser implements, from its own tables" {
+    run -0 minictr features
+    run -0 jq -r '.ociVersionMin, (.hooks | length), (.linux.namespaces | index("pid") != null), (.mountOptions | index("rbind") != null)' <<<"$output"
+    assert_output "$(printf '%s\n' 1.0.0 6 true true)"
+}
+
+@test "--log FILE --log-format json: an error is one JSON line with level, msg and time" {
+    run -1 minictr --root "$STATE" --log "$WORK/log.json" --log-format json start ctlab-cli-nothing
+    assert_output 'minictr: container "ctlab-cli-nothing" does not exist'
+    run -0 jq -r '.level + " " + .msg' "$WORK/log.json"
+    assert_output 'error container "ctlab-cli-nothing" does not exist'
+    run -0 jq -r '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' "$WORK/log.json"
+    assert_output true
+    run -125 minictr --log-format yaml list
+    assert_output "minictr: --log-format yaml: text or json"
+    run -125 minictr --systemd-cgroup list
+    assert_output --partial "--systemd-cgroup: not implemented by minictr"
+}
+
+@test "exec --process P.json: its args, env, cwd and user, in the container; its exit status" {
+    started
+    cat >"$WORK/process.json" <<'EOF'
+{"args": ["/bin/sh", "-c", "echo $GREETING; pwd; id -u; id -g; exit 3"],
+ "env": ["GREETING=hello", "PATH=/bin"], "cwd": "/tmp", "user": {"uid": 1000, "gid": 1000}}
+EOF
+    run -3 oci exec --process "$WORK/process.json" "$ID"
+    assert_output "$(printf '%s\n' hello /tmp 1000 1000)"
+    # It ran in the container's namespaces: the same pid namespace as PID 1.
+    run -0 oci exec "$ID" /bin/sh -c 'readlink /proc/self/ns/pid'
+    assert_output "$(readlink "/proc/$PID/ns/pid")"
+    run -1 oci exec --process "$WORK/process.json" "$ID" /bin/true
+    assert_output "minictr: exec: a command or --process, not both"
+}
+
+@test "exec --detach --pid-file: returns at once, the pid file names the process, which lives in the container" {
+    started
+    # Its stdio are ours (an engine gives its own pipes): not bats' pipe,
+    # which `run` would wait on until the process ends.
+    timeout 5 minictr --root "$STATE" exec --detach --pid-file "$WORK/exec.pid" "$ID" /bin/sleep 30 </dev/null >/dev/null 2>&1
+    local exec_pid
+    exec_pid=$(cat "$WORK/exec.pid")
+    [ -d "/proc/$exec_pid" ] || fail "no process $exec_pid"
+    assert_equal "$(readlink "/proc/$exec_pid/ns/mnt")" "$(readlink "/proc/$PID/ns/mnt")"
+    assert_equal "$(tr '\0' ' ' <"/proc/$exec_pid/cmdline")" "/bin/sleep 30 "
+}
+
+@test "list and ps ID: the container, its status, and the PIDs of its cgroup" {
+    started
+    oci exec --detach --pid-file "$WORK/exec.pid" "$ID" /bin/sleep 30 </dev/null >/dev/null 2>&1
+    run -0 oci list -q
+    assert_output "$ID"
+    run -0 oci list --format json
+    run -0 jq -r '.[0].id + " " + .[0].status + " " + (.[0].pid | tostring)' <<<"$output"
+    assert_output "$ID running $PID"
+    run -0 oci ps --format json "$ID"
+    run -0 jq -r 'sort | map(tostring) | join(" ")' <<<"$output"
+    # The container's processes: its init and the exec'd one (the joiner
+    # that waits for it is in the cgroup too).
+    assert_output --partial "$PID"
+    assert_output --partial "$(cat "$WORK/exec.pid")"
+}
+
+@test "pause and resume: the processes freeze and thaw, state says paused, then running" {
+    edit_config '.process.args = ["/bin/sh", "-c", "while :; do echo x >> /tmp/ticks; sleep 0.05; done"]'
+    started
+    local ticks=/proc/$PID/root/tmp/ticks before
+    wait_until 5 test -s "$ticks"
+    run -0 oci pause "$ID"
+    run -0 jq -r .status <<<"$(oci state "$ID")"
+    assert_output paused
+    # Frozen: no tick in half a second.
+    before=$(wc -l <"$ticks")
+    sleep 0.5
+    assert_equal "$(wc -l <"$ticks")" "$before"
+    run -0 oci resume "$ID"
+    run -0 jq -r .status <<<"$(oci state "$ID")"
+    assert_output running
+    wait_until 5 test "$(wc -l <"$ticks")" -gt "$before"
+    run -1 oci resume "$ID-nothing"
+}
+
+@test "update --resources: a new pids limit reaches the cgroup, and the saved spec" {
+    edit_config '.linux.resources.pids = {limit: 100}'
+    started
+    local dir
+    dir=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' "/proc/$PID/cgroup")
+    [ -n "$dir" ] || dir=$(awk -F: '$1 == 0 {print $3}' "/proc/$PID/cgroup")
+    local file=/sys/fs/cgroup/pids$dir/pids.max
+    [ -e "$file" ] || file=/sys/fs/cgroup$dir/pids.max
+    assert_equal "$(cat "$file")" 100
+    echo '{"pids": {"limit": 42}}' | oci update --resources - "$ID"
+    assert_equal "$(cat "$file")" 42
+    run -0 jq .linux.resources.pids.limit "$STATE/$ID/config.json"
+    assert_output 42
+    run -1 oci update --resources "$WORK/nothing.json" "$ID"
+    assert_output --partial "nothing.json"
+}
+
+@test "run --bundle: the command's exit status comes back, and nothing is left" {
+    edit_config '.process.args = ["/bin/sh", "-c", "exit 7"]'
+    run -7 oci run --bundle "$WORK/bundle" "$ID"
+    assert_equal "$(ls "$STATE")" ""
+    run -0 oci run --detach --bundle "$WORK/bundle" "$ID"
+    assert_equal "$(ls "$STATE")" "$ID"
+}
+
+@test "run is the OCI one with --bundle, or one word and a config.json here; else the docker-like one" {
+    edit_config '.process.args = ["/bin/sh", "-c", "echo oci"]'
+    cd "$WORK/bundle"
+    run -0 minictr --root "$STATE" run "$ID"
+    assert_output oci
+    # A command after --: the docker-like run, config.json or not.
+    run -0 minictr run --rootfs "$WORK/bundle/rootfs" --net none -- /bin/sh -c 'echo docker-like'
+    assert_output docker-like
+}
+
+@test "create and exec refuse what minictr does not do, with one line and nothing made" {
+    run -1 oci create --no-pivot --bundle "$WORK/bundle" "$ID"
+    assert_output --partial "--no-pivot: not implemented by minictr"
+    run -1 oci create --bundle "$WORK/bundle" --console-socket "$WORK/sock" "$ID"
+    assert_output "minictr: --console-socket: process.terminal is false"
+    assert_equal "$(ls "$STATE" 2>/dev/null)" ""
+}
