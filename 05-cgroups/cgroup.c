@@ -1366,7 +1366,15 @@ static int set_io_weight(const struct cgroup *cg,
     const char *bfq_file = v2 ? "io.bfq.weight" : "blkio.bfq.weight";
     char value[32];
 
-    /* v2's files take "default N" (and "MAJ:MIN N" per device). */
+    /* v2's files take "default N" (and "MAJ:MIN N" per device). v2's
+     * io.weight counts 1..10000 (default 100): the weight, given on
+     * blkio's scale, goes there by runc's line from 10..1000 onto
+     * 1..10000. BFQ's files count 1..1000 and take it as it is. */
+    if (v2 && file_exists(cg, CG_IO, file)) {
+        snprintf(value, sizeof(value), "default %u",
+                 1 + (limits->io_weight - 10) * 9999 / 990);
+        return set_file(cg, CG_IO, file, value);
+    }
     snprintf(value, sizeof(value), v2 ? "default %u" : "%u", limits->io_weight);
     if (file_exists(cg, CG_IO, file))
         return set_file(cg, CG_IO, file, value);

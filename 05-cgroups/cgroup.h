@@ -95,7 +95,7 @@ struct cgroup_limits {
     char cpuset_mems[128];
     uint64_t memory_reservation; /* bytes: v2 memory.low, v1
                                   * memory.soft_limit_in_bytes */
-    unsigned io_weight;          /* 10..1000 (v2 io.weight, v1 blkio.weight) */
+    unsigned io_weight; /* 10..1000 (v1 blkio.weight; v2 io.weight 1..10000) */
     struct cgroup_io_max {
         char device[32];                             /* "MAJ:MIN" */
         unsigned long long rbps, wbps, riops, wiops; /* 0: none */
