@@ -348,6 +348,7 @@ __attribute__((noreturn)) static void exec_process(const struct container *c)
     sigset_t init_saved;
     pid_t main_child;
 
+    step_begin(STEP_EXEC);
     /* The command's environment: the spec's, nothing of the host's. */
     clearenv();
     for (int i = 0; i < spec->process.env_count; i++)

@@ -15,10 +15,13 @@
 #include "console.h"
 #include "err.h"
 
-/* One byte of data and room for one fd: the message that carries the
- * pty's master, both ways (SCM_RIGHTS needs at least one data byte). */
+/* The message that carries the pty's master, both ways: SCM_RIGHTS
+ * needs at least one byte of data, and runc sends the master's name,
+ * "/dev/ptmx" (conmon and containerd's shim read the fd and ignore the
+ * name); we send the same, and take any name up to 64 bytes. */
+#define MASTER_NAME "/dev/ptmx"
 struct fd_message {
-    char byte;
+    char name[64];
     struct iovec iov;
     union {
         struct cmsghdr header; /* aligns the buffer for CMSG_* */
@@ -30,8 +33,8 @@ struct fd_message {
 static void fd_message_init(struct fd_message *m)
 {
     memset(m, 0, sizeof(*m));
-    m->byte = 'm';
-    m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
+    strcpy(m->name, MASTER_NAME);
+    m->iov = (struct iovec){.iov_base = m->name, .iov_len = sizeof(m->name)};
     m->msg.msg_iov = &m->iov;
     m->msg.msg_iovlen = 1;
     m->msg.msg_control = m->control.space;
@@ -51,7 +54,9 @@ static int send_fd(int sock, int fd)
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(sock, &m.msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    m.iov.iov_len = strlen(MASTER_NAME);
+    return sendmsg(sock, &m.msg, MSG_NOSIGNAL) == (ssize_t)m.iov.iov_len ? 0
+                                                                         : -1;
 }
 
 int console_setup_child(int sock)
@@ -105,7 +110,7 @@ int console_receive(int sock)
         n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     cmsg = CMSG_FIRSTHDR(&m.msg);
-    if (n != 1 || !cmsg || cmsg->cmsg_type != SCM_RIGHTS) {
+    if (n < 1 || !cmsg || cmsg->cmsg_type != SCM_RIGHTS) {
         /* The child ended before sending: it said why on stderr, and
          * its exit code says the rest. */
         trace("the container ended before its terminal was set up");

@@ -137,7 +137,7 @@ static int save_spec(const struct container *c)
         free(json);
         return error_errno("the spec as JSON");
     }
-    trace("write %s/config.json  <- the spec, for exec, kill and delete",
+    trace("write %s/config.json  <- the spec, for exec, update and delete",
           c->state_dir);
     rc = state_write_bytes(c->state_dir, "config.json", json, size);
     free(json);
@@ -159,6 +159,10 @@ int container_make_state(struct container *c)
     trace("mkfifo %s  <- the start gate", gate);
     if (mkfifo(gate, 0600) < 0 || chmod(gate, 0622) < 0) {
         error_errno("mkfifo %s", gate);
+        container_remove_state(c->state_dir, c->spec->rootless);
+        return -1;
+    }
+    if (save_spec(c) < 0) {
         container_remove_state(c->state_dir, c->spec->rootless);
         return -1;
     }
@@ -282,8 +286,6 @@ int container_make(struct container *c)
     int sync[2];
     char ready;
 
-    if (save_spec(c) < 0)
-        goto fail;
     /* 3. The cgroup, limits set before anything runs in it. */
     step_begin(STEP_CGROUP);
     c->cgroup_made = make_cgroup(spec, c->ctx->id, c->state_dir, &c->cgroup);

@@ -106,8 +106,11 @@ static int run_hook(const struct spec_hook *hook, const char *kind,
     struct pollfd ended;
     pid_t child;
 
-    trace("hook %s: %s (state on stdin, timeout %d s)", kind, hook->path,
-          hook->timeout);
+    if (hook->timeout > 0)
+        trace("hook %s: %s (state on stdin, timeout %d s)", kind, hook->path,
+              hook->timeout);
+    else
+        trace("hook %s: %s (state on stdin, no timeout)", kind, hook->path);
     if (pipe2(input, O_CLOEXEC) < 0)
         return error_errno("hook %s: pipe2", kind);
     fflush(NULL);

@@ -49,6 +49,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +107,8 @@ static void usage(FILE *out)
         "[--preserve-fds N] ID\n"
         "  start ID | state ID | kill [--all] ID [SIGNAL] | delete [--force] "
         "ID\n"
-        "  run --bundle B [--detach] [--pid-file F] [--console-socket S] ID\n"
+        "  run --bundle B [--detach] [--pid-file F] [--console-socket S] "
+        "[--timings] ID\n"
         "  list | ps [--format json] ID | pause ID | resume ID\n"
         "  spec [--rootless] [--bundle B] | features | --version\n"
         "`run` is the OCI one when given --bundle, or a single word (the id)"
@@ -209,11 +211,23 @@ static int command_ps_either(int argc, char **argv)
     return argc == 1 ? command_ps(argc, argv) : oci_ps(argc, argv);
 }
 
-/* `kill NAME [SIG]`: the same for both (kill --all is the OCI one). */
+/* `kill NAME [SIG]` means two things: docker kill sends SIGKILL by
+ * default, runc kill SIGTERM. The container decides: one an OCI create
+ * made (its state has the bundle's path) is killed the runc way, with
+ * runc's errors and exit status; so is any kill with an option (--all). */
 static int command_kill_either(int argc, char **argv)
 {
-    return argc > 1 && argv[1][0] == '-' ? oci_kill(argc, argv)
-                                         : command_kill(argc, argv);
+    char bundle[PATH_MAX + 16];
+    int oci = argc > 1 && argv[1][0] == '-';
+
+    /* (A name that could not be an id is the docker-like kill's to
+     * refuse.) */
+    if (!oci && argc > 1 && !strchr(argv[1], '/') && argv[1][0] != '.' &&
+        strlen(argv[1]) < 256) {
+        snprintf(bundle, sizeof(bundle), "%s/%s/bundle", state_base(), argv[1]);
+        oci = access(bundle, F_OK) == 0;
+    }
+    return oci ? oci_kill(argc, argv) : command_kill(argc, argv);
 }
 
 /* The verbs. Each gets its own word and what follows it; -1 is a usage
@@ -320,6 +334,11 @@ int main(int argc, char **argv)
     rc = global_options(&argc, &argv);
     if (rc <= 0)
         return rc < 0 ? EXIT_TOOL_FAILED : 0;
+    /* COMMAND --help: the usage above, whichever command (runc's way). */
+    if (argc > 2 && strcmp(argv[2], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[1], commands[i].name) != 0)
             continue;

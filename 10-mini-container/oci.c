@@ -42,6 +42,7 @@
 #include "process.h"
 #include "spec_defaults.h"
 #include "state.h"
+#include "timings.h"
 #include "verbs.h"
 
 /* The options of the lifecycle verbs, as runc spells them. */
@@ -55,7 +56,8 @@ enum {
     OPT_PRESERVE = 'P',
     OPT_NO_PIVOT = 'N',
     OPT_NO_KEYRING = 'K',
-    OPT_ROOTLESS = 'R'
+    OPT_ROOTLESS = 'R',
+    OPT_TIMINGS = 'T'
 };
 
 static const struct option lifecycle_options[] = {
@@ -69,12 +71,13 @@ static const struct option lifecycle_options[] = {
     {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
     {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
     {"rootless", no_argument, NULL, OPT_ROOTLESS},
+    {"timings", no_argument, NULL, OPT_TIMINGS},
     {NULL, 0, NULL, 0},
 };
 
 struct oci_args {
     const char *bundle, *pid_file, *console_socket, *id;
-    int detach, force, all, preserve_fds, rootless;
+    int detach, force, all, preserve_fds, rootless, timings;
     char **rest; /* the words after the id */
     int rest_count;
 };
@@ -117,6 +120,12 @@ static int parse_args(const char *verb, int argc, char **argv, int needs_id,
             if (errno || *end || a->preserve_fds < 0 || a->preserve_fds > 1000)
                 return error_msg("%s --preserve-fds %s: want 0-1000", verb,
                                  optarg);
+            break;
+        case OPT_TIMINGS: /* minictr's own, as in docker-like run */
+            if (strcmp(verb, "run") != 0)
+                return error_msg("%s --timings: only run times its steps",
+                                 verb);
+            a->timings = 1;
             break;
         case OPT_NO_KEYRING: /* minictr never makes a session keyring */
             break;
@@ -177,29 +186,58 @@ static int find_container(const char *id, char *dir, size_t size)
     return 0;
 }
 
-/* A node the config asks for (linux.devices) may be opened, whatever
- * the device rules say (runc adds the same rule): after them, so it
- * wins. Only where there are rules: none means no device controller. */
+/* Device rules, as runc and crun complete them. Where the bundle has
+ * rules (runc's spec and podman's start with "deny all"), the runtime
+ * adds, after them so that they win: mknod of any node, and opening the
+ * nodes every container gets (null, zero, full, random, urandom, tty,
+ * /dev/pts/N, ptmx: chapter 05's default list without its "deny all"),
+ * then each node linux.devices asks for. Without them /dev/null is EPERM
+ * and a terminal fails at /dev/ptmx. (runc 1.1 also allows c 10:200,
+ * /dev/net/tun; runc 1.2 dropped it, and so do we.) No rules means no
+ * device controller: nothing is added. */
+static void add_device_rule(struct cgroup_limits *limits,
+                            const struct cgroup_device_rule *rule)
+{
+    for (int i = 0; i < limits->device_count; i++) {
+        const struct cgroup_device_rule *had = &limits->devices[i];
+
+        if (had->allow && had->type == rule->type &&
+            had->major == rule->major && had->minor == rule->minor &&
+            strcmp(had->access, rule->access) == 0)
+            return; /* the config has it already (minictr spec's do) */
+    }
+    limits->devices[limits->device_count++] = *rule;
+}
+
 static int allow_spec_devices(struct ctr_spec *spec)
 {
     struct cgroup_limits *limits = &spec->limits;
+    int nodes = 0;
 
-    for (int i = 0; i < spec->device_count && limits->device_count; i++) {
+    if (!limits->device_count)
+        return 0;
+    for (int i = 0; i < spec->device_count; i++)
+        nodes += spec->devices[i].type != 'p'; /* a fifo is no device */
+    if (limits->device_count + cgroup_default_device_rule_count - 1 + nodes >
+        CG_MAX_DEVICE_RULES)
+        return error_msg("linux.devices and linux.resources.devices: more "
+                         "than %d device rules in all, with the %d every "
+                         "container gets",
+                         CG_MAX_DEVICE_RULES,
+                         cgroup_default_device_rule_count - 1);
+    for (int i = 1; i < cgroup_default_device_rule_count; i++)
+        add_device_rule(limits, &cgroup_default_device_rules[i]);
+    for (int i = 0; i < spec->device_count; i++) {
         const struct spec_device *d = &spec->devices[i];
 
-        if (d->type == 'p')
-            continue; /* a fifo is no device */
-        if (limits->device_count == CG_MAX_DEVICE_RULES)
-            return error_msg("linux.devices: more than %d device rules in "
-                             "all",
-                             CG_MAX_DEVICE_RULES);
-        limits->devices[limits->device_count++] = (struct cgroup_device_rule){
-            .type = d->type == 'b' ? 'b' : 'c',
-            .major = d->major,
-            .minor = d->minor,
-            .access = "rwm",
-            .allow = 1,
-        };
+        if (d->type != 'p')
+            add_device_rule(limits, &(struct cgroup_device_rule){
+                                        .type = d->type == 'b' ? 'b' : 'c',
+                                        .major = d->major,
+                                        .minor = d->minor,
+                                        .access = "rwm",
+                                        .allow = 1,
+                                    });
     }
     return 0;
 }
@@ -255,9 +293,12 @@ static int create_container(struct oci_args *a, struct ctr_spec *spec,
     ctx->console_socket = a->console_socket;
     ctx->preserve_fds = a->preserve_fds;
     ctx->oci = 1;
+    /* runc: "cannot allocate tty if runc will detach without setting
+     * console socket". Nobody would hold the terminal's master. */
     if (spec->process.terminal && !a->console_socket && a->detach)
-        return error_msg("process.terminal with --detach needs a "
-                         "--console-socket to send the terminal to");
+        return error_msg("process.terminal: a container that is detached "
+                         "(create, run --detach) needs a --console-socket "
+                         "to send its terminal to");
     if (!spec->process.terminal && a->console_socket)
         return error_msg("--console-socket: process.terminal is false");
     *c = (struct container){.spec = spec, .ctx = ctx};
@@ -294,6 +335,7 @@ int oci_create(int argc, char **argv)
 
     if (parse_args("create", argc, argv, 1, &a) < 0)
         return 1;
+    a.detach = 1; /* create always returns, leaving the container */
     if (create_container(&a, &spec, &ctx, &c) < 0)
         return 1;
     close(c.lock_fd); /* from here the init's pid is the container */
@@ -333,6 +375,8 @@ int oci_run(int argc, char **argv)
 
     if (parse_args("run", argc, argv, 1, &a) < 0)
         return 1;
+    if (a.timings && !a.detach)
+        timings_enable();
     if (create_container(&a, &spec, &ctx, &c) < 0)
         return 1;
     if (container_open_gate(c.state_dir) < 0)
@@ -348,6 +392,8 @@ int oci_run(int argc, char **argv)
     run_post_hooks(c.state_dir, a.id, HOOK_POSTSTOP, 0);
     container_remove_state(c.state_dir, spec.rootless);
     close(c.lock_fd);
+    step_end(STEP_DELETE);
+    timings_print();
     return code;
 }
 
@@ -379,8 +425,8 @@ int oci_state(int argc, char **argv)
            "  \"status\": \"%s\",\n  \"bundle\": \"%s\",\n"
            "  \"rootfs\": \"%s\",\n  \"created\": \"%s\",\n"
            "  \"owner\": \"\"",
-           OCI_VERSION, a.id, (int)pid, status_name, bundle,
-           spec.root ? spec.root : "", created);
+           OCI_VERSION, a.id, status == STATUS_STOPPED ? 0 : (int)pid,
+           status_name, bundle, spec.root ? spec.root : "", created);
     for (int i = 0; spec.annotations && spec.annotations[i]; i += 2)
         printf("%s\n    \"%s\": \"%s\"", i ? "," : ",\n  \"annotations\": {",
                spec.annotations[i], spec.annotations[i + 1]);

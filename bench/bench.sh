@@ -11,7 +11,8 @@
 # isolation where it has it: minictr's OCI side, crun and runc run one
 # bundle made by `minictr spec` (oci-bundle.sh). On a hybrid cgroup host crun 1.8 refuses to run, so the whole
 # measurement runs in a private mount namespace in which
-# /sys/fs/cgroup/unified is unmounted: every runtime sees the same v1 host.
+# /sys/fs/cgroup/unified is hidden under a tmpfs: every runtime sees the
+# same v1 host.
 # Results: a table on stdout; hyperfine's JSON, the phases and the summary
 # in bench/out/.
 set -euo pipefail
@@ -58,8 +59,11 @@ echo "tools:   $(hyperfine --version), $(crun --version | head -1), $(runc --ver
 inside=$(
     cat <<EOF
 set -e
+# hybrid: crun 1.8 wants pure v1 or v2. A tmpfs hides the unified tree
+# (unmounting it would let crun make directories on the tmpfs beneath,
+# where they stay, hidden, after this namespace ends).
 if mountpoint -q /sys/fs/cgroup/unified && [ -d /sys/fs/cgroup/memory ]; then
-    umount /sys/fs/cgroup/unified     # hybrid: crun 1.8 wants pure v1 or v2
+    mount -t tmpfs -o size=1m ctlab-hide /sys/fs/cgroup/unified
 fi
 hyperfine -N --warmup 5 --runs $RUNS --export-json '$OUT/start.json' --style basic \
     -n 'minictr (bridge, limits, overlay)' '$MINICTR run --name ctlab-bench-a $LIMITS -- /bin/true' \

@@ -33,7 +33,7 @@ packages=(
     uidmap            # newuidmap/newgidmap (chapter 04, rootless minictr)
 )
 if [ "${1:-}" = test ]; then # make test
-    packages+=(runc crun)
+    packages+=(runc crun python3) # python3: an engine's console socket (11-oci-cli)
 fi
 if [ "${1:-}" = lint ]; then
     packages+=(clang-format cppcheck)

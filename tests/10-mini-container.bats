@@ -198,6 +198,12 @@ start_container() {
     run -0 minictr kill ctlab-k2 15
     wait_exit 5 "$BG_PID"
     assert_equal "$STATUS" 143
+    # No signal: docker kill's SIGKILL (an OCI container gets runc's
+    # SIGTERM: tests/11-oci-cli.bats).
+    start_container ctlab-k3 -- /bin/sleep 60
+    run -0 minictr kill ctlab-k3
+    wait_exit 5 "$BG_PID"
+    assert_equal "$STATUS" 137
 }
 
 @test "-d detaches: the name comes back at once, output goes to the log, rm removes what is left" {
@@ -475,6 +481,14 @@ restore_subids() {
         value=$(printf '%s\n' "${stderr_lines[@]}" | awk -v p="$phase" '$2 == p { print $3 }')
         [ "$value" -gt 0 ] || fail "$phase: $value"
     done
+}
+
+@test "-v: each of the twelve steps says its header once, in order" {
+    run -0 --separate-stderr minictr -v run --rootfs "$ROOT" --net none -- /bin/true
+    run -0 grep -oE -- '--- [0-9]+\. [a-z]+ ---' <<<"$stderr"
+    assert_equal "$output" "$(printf -- '--- %s ---\n' '1. check' '2. state' '3. cgroup' \
+        '4. clone' '5. network' '6. root' '7. mounts' '8. pivot' '9. security' \
+        '10. start' '11. exec' '12. delete')"
 }
 
 @test "bench/scale.sh 100: a hundred bridged containers at once, each reaches another, nothing left" {

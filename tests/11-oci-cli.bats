@@ -188,5 +188,95 @@ EOF
     assert_output --partial "--no-pivot: not implemented by minictr"
     run -1 oci create --bundle "$WORK/bundle" --console-socket "$WORK/sock" "$ID"
     assert_output "minictr: --console-socket: process.terminal is false"
+    # A terminal with nobody to take its master (runc refuses the same).
+    edit_config '.process.terminal = true'
+    run -1 oci create --bundle "$WORK/bundle" "$ID"
+    assert_output "minictr: process.terminal: a container that is detached (create, run --detach) needs a --console-socket to send its terminal to"
+    run -1 oci run --detach --bundle "$WORK/bundle" "$ID"
+    assert_output --partial "needs a --console-socket"
+    run -1 oci create --timings --bundle "$WORK/bundle" "$ID"
+    assert_output "minictr: create --timings: only run times its steps"
     assert_equal "$(ls "$STATE" 2>/dev/null)" ""
+    assert_equal "$(ls -d /sys/fs/cgroup/*/ctlab-cli/"$ID" 2>/dev/null)" ""
+}
+
+# The engine's side of --console-socket (conmon's, containerd shim's),
+# in $WORK/receiver.py: listen, take the pty's master from the one
+# message, and write its name and all the container writes to its
+# terminal to OUT, until its last process closes it.
+write_console_receiver() {
+    cat >"$WORK/receiver.py" <<'EOF'
+import array, os, socket, sys
+
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(sys.argv[1])
+server.listen(1)
+server.settimeout(20)
+connection, _ = server.accept()
+name, ancillary, _, _ = connection.recvmsg(64, socket.CMSG_SPACE(4))
+fds = array.array("i")
+fds.frombytes(ancillary[0][2][:4])
+with open(sys.argv[2], "w") as out:
+    out.write("name %s\n" % name.decode())
+    out.flush()
+    while True:
+        try:
+            chunk = os.read(fds[0], 4096)
+        except OSError:  # EIO: the last slave closed
+            break
+        if not chunk:
+            break
+        out.write(chunk.decode(errors="replace").replace("\r", ""))
+EOF
+}
+
+state_is() {
+    [ "$(oci state "$ID" 2>/dev/null | jq -r .status)" = "$1" ]
+}
+
+@test "console socket: the pty master comes over SCM_RIGHTS named /dev/ptmx, and is the command's terminal" {
+    command -v python3 >/dev/null || fail "python3 is missing (scripts/deps.sh test installs it)"
+    edit_config '.process.terminal = true
+        | .process.args = ["/bin/sh", "-c", "tty; [ -t 0 ] && [ -t 1 ] && echo both a terminal"]'
+    write_console_receiver
+    start_background "$WORK/receiver.log" timeout 30 python3 "$WORK/receiver.py" "$WORK/console.sock" "$WORK/console.out"
+    wait_until 10 test -S "$WORK/console.sock"
+    run -0 oci create --bundle "$WORK/bundle" --console-socket "$WORK/console.sock" --pid-file "$WORK/pid" "$ID"
+    run -0 oci start "$ID"
+    wait_exit 20 "$BG_PID"
+    assert_equal "$STATUS" 0
+    run -0 cat "$WORK/console.out"
+    assert_output "$(printf '%s\n' 'name /dev/ptmx' /dev/pts/0 'both a terminal')"
+    wait_until 10 state_is stopped
+}
+
+@test "kill ID without a signal: runc's SIGTERM for a container an OCI create made" {
+    edit_config '.process.args = ["/bin/sh", "-c", "trap \"echo TERM >/term; exit 0\" TERM; while :; do sleep 0.1; done"]'
+    started
+    run -0 oci kill "$ID"
+    wait_until 10 test -s "$WORK/bundle/rootfs/term"
+    assert_equal "$(cat "$WORK/bundle/rootfs/term")" TERM
+    wait_until 10 state_is stopped
+    # Stopped: kill is refused, runc's way (exit 1, one line).
+    run -1 oci kill "$ID"
+    assert_output "minictr: cannot kill container \"$ID\": it is stopped"
+}
+
+@test "run --bundle --timings: every step in microseconds on stderr; the command's output and status untouched" {
+    edit_config '.process.args = ["/bin/sh", "-c", "echo out; exit 3"]'
+    run -3 --separate-stderr oci run --timings --bundle "$WORK/bundle" "$ID"
+    assert_output out
+    local step value
+    for step in check state cgroup clone root mounts pivot security start exec delete total; do
+        value=$(printf '%s\n' "${stderr_lines[@]}" | awk -v s="$step" '$1 == "timing" && $2 == s { print $3 }')
+        [ -n "$value" ] && [ "$value" -gt 0 ] || fail "$step: '$value' in: $stderr"
+    done
+}
+
+@test "--help after any command prints the usage, exit 0" {
+    for command in spec create state kill delete features run; do
+        run -0 minictr "$command" --help
+        assert_line --index 0 --partial "Usage: minictr"
+        assert_line --partial "As an OCI runtime"
+    done
 }

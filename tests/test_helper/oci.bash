@@ -41,6 +41,7 @@ oci_setup() {
     chmod 0755 "$OCI_WORK"
     OCI_STATE=$OCI_WORK/state
     mkdir -m 0700 "$OCI_STATE"
+    : >"$OCI_WORK/stdin"
     # IDs unique to this test: a crashed earlier run cannot collide.
     OCI_SUFFIX=${OCI_WORK##*.}
     OCI_IDS=()
@@ -51,9 +52,16 @@ oci_setup() {
 
 # oci ARG...: the runtime under test with the test's state directory.
 # fd 3 (bats's own) is closed: a container holding it would make bats
-# wait for the container.
+# wait for the container. crun 1.8 fchowns the stdio it hands a container
+# with a user namespace to that namespace's root: given /dev/null, it
+# changes the owner of the host's /dev/null. It gets an empty file of
+# ours as stdin instead (the tests give /dev/null).
 oci() {
-    "$RUNTIME" --root "$OCI_STATE" "$@" 3>&-
+    if [ "${RUNTIME##*/}" = crun ]; then
+        "$RUNTIME" --root "$OCI_STATE" "$@" 3>&- <"$OCI_WORK/stdin"
+    else
+        "$RUNTIME" --root "$OCI_STATE" "$@" 3>&-
+    fi
 }
 
 # new_bundle NAME: a bundle for a container named NAME. Sets BUNDLE, ID
