@@ -39,7 +39,7 @@
  *   child.c                                 the container's side
  *   network.c, rootless.c, hooks.c          what create calls on the way
  *   run.c                                   the docker-like run
- *   oci.c, oci_info.c                       the runc command line
+ *   oci.c, oci_state.c, oci_info.c          the runc command line
  *   verbs.c, exec.c, relay.c                verbs on existing containers
  *   state.c, console.c, timings.c           their state, pty, clock
  *

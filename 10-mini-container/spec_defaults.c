@@ -138,3 +138,59 @@ int spec_set_defaults(struct ctr_spec *spec)
     }
     return 0;
 }
+
+/* Device rules, as runc and crun complete them. Where the bundle has
+ * rules (runc's spec and podman's start with "deny all"), the runtime
+ * adds, after them so that they win: mknod of any node, and opening the
+ * nodes every container gets (null, zero, full, random, urandom, tty,
+ * /dev/pts/N, ptmx: chapter 05's default list without its "deny all"),
+ * then each node linux.devices asks for. Without them /dev/null is EPERM
+ * and a terminal fails at /dev/ptmx. (runc 1.1 also allows c 10:200,
+ * /dev/net/tun; runc 1.2 dropped it, and so do we.) No rules means no
+ * device controller: nothing is added. */
+static void add_device_rule(struct cgroup_limits *limits,
+                            const struct cgroup_device_rule *rule)
+{
+    for (int i = 0; i < limits->device_count; i++) {
+        const struct cgroup_device_rule *had = &limits->devices[i];
+
+        if (had->allow && had->type == rule->type &&
+            had->major == rule->major && had->minor == rule->minor &&
+            strcmp(had->access, rule->access) == 0)
+            return; /* the config has it already (minictr spec's do) */
+    }
+    limits->devices[limits->device_count++] = *rule;
+}
+
+int spec_add_runtime_devices(struct ctr_spec *spec)
+{
+    struct cgroup_limits *limits = &spec->limits;
+    int nodes = 0;
+
+    if (!limits->device_count)
+        return 0;
+    for (int i = 0; i < spec->device_count; i++)
+        nodes += spec->devices[i].type != 'p'; /* a fifo is no device */
+    if (limits->device_count + cgroup_default_device_rule_count - 1 + nodes >
+        CG_MAX_DEVICE_RULES)
+        return error_msg("linux.devices and linux.resources.devices: more "
+                         "than %d device rules in all, with the %d every "
+                         "container gets",
+                         CG_MAX_DEVICE_RULES,
+                         cgroup_default_device_rule_count - 1);
+    for (int i = 1; i < cgroup_default_device_rule_count; i++)
+        add_device_rule(limits, &cgroup_default_device_rules[i]);
+    for (int i = 0; i < spec->device_count; i++) {
+        const struct spec_device *d = &spec->devices[i];
+
+        if (d->type != 'p')
+            add_device_rule(limits, &(struct cgroup_device_rule){
+                                        .type = d->type == 'b' ? 'b' : 'c',
+                                        .major = d->major,
+                                        .minor = d->minor,
+                                        .access = "rwm",
+                                        .allow = 1,
+                                    });
+    }
+    return 0;
+}

@@ -28,4 +28,10 @@ int spec_add_string(char ***list, int *count, const char *text);
  * device rules (as root). SPEC's net and rootless must be set. */
 int spec_set_defaults(struct ctr_spec *spec);
 
+/* After a config's device rules, where it has any, the ones runc and
+ * crun add: mknod of any node, opening the default nodes, then each node
+ * of linux.devices (spec_defaults.c says why). -1 (reported) if the
+ * rules would be too many. */
+int spec_add_runtime_devices(struct ctr_spec *spec);
+
 #endif
