@@ -170,6 +170,11 @@ join_and_exec(const char *name, const char *dir, pid_t init, int pidfd,
     /* Its PID as the host sees it: we are outside its PID namespace. */
     (void)!write(report, &child, sizeof(child));
     close(report);
+    /* --detach: we end, and the command is orphaned to the nearest
+     * subreaper above us, the engine's (conmon, containerd's shim): it
+     * must be the one to reap it, or it never learns the exit status. */
+    if (r->detach)
+        _exit(0);
     _exit(wait_for_exit_code(child));
 }
 
@@ -305,12 +310,13 @@ static int run_request(const char *name, struct exec_request *r)
         command = 0; /* the joiner failed: it said why */
     close(report[0]);
     /* --detach: the command runs; its PID for the engine. The joiner
-     * stays, apart, to reap it. */
+     * has ended (reaped here), leaving it to the engine's subreaper. */
     if (r->detach) {
-        if (!command) {
-            wait_for_exit_code(joiner);
+        wait_for_exit_code(joiner);
+        if (!command)
             return 1;
-        }
+        trace("the joiner ended: process %d goes to the nearest subreaper",
+              (int)command);
         return r->pid_file && state_write_pid_file(r->pid_file, command) < 0
                    ? 1
                    : 0;

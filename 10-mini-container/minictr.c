@@ -35,7 +35,8 @@
  * short function. The rest, by phase and by who runs it:
  *   spec.h, spec_defaults.c, spec_flags.c   the container, described
  *   oci_*.c                                 ... and read from config.json
- *   check.c, create.c, mounts.c, devices.c  the runtime's side of create
+ *   check.c, create.c                       the runtime's side of create
+ *   mounts.c, mount_kinds.c, devices.c      the container's filesystem
  *   child.c                                 the container's side
  *   network.c, rootless.c, hooks.c          what create calls on the way
  *   run.c                                   the docker-like run

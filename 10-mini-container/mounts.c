@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -79,8 +80,8 @@ static uint64_t mount_attributes(unsigned long flags)
  * every mount of the copy at once (mount_setattr AT_RECURSIVE, Linux
  * 5.12: a read-only volume stays read-only below too), then moved onto
  * the target. */
-static int bind_mount(const char *source, int target_fd, const char *target,
-                      unsigned long flags, unsigned long propagation)
+int bind_mount(const char *source, int target_fd, const char *target,
+               unsigned long flags, unsigned long propagation)
 {
     unsigned recursive = flags & MS_REC ? AT_RECURSIVE : 0;
     struct mount_attr attr = {.attr_set = mount_attributes(flags),
@@ -209,84 +210,9 @@ int mounts_prepare_root(const struct ctr_spec *spec, const char *state_dir,
     return overlay_mount(&overlay);
 }
 
-/* A "cgroup" mount: the container's own cgroups, read-only as its spec
- * says. On v2 a cgroup2 mount, which in the container's cgroup namespace
- * shows its cgroup as the root. On v1, as runc does, a tmpfs with each
- * hierarchy the host has mounted in it (the same controllers: the
- * kernel refuses another combination), each again rooted at the
- * container's cgroup by the namespace. */
-static int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
-                         const char *target)
-{
-    struct {
-        char name[64], controllers[192];
-    } hierarchies[16] = {{"", ""}};
-    char line[4096], point[PATH_MAX], options[256], where[PATH_MAX * 3];
-    unsigned long flags = m->flags & ~MS_RDONLY; /* read-only at the end */
-    int count = 0, rc = 0;
-    FILE *f;
-
-    if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
-        return do_mount("cgroup2", NULL, target_fd, target, "cgroup2", m->flags,
-                        NULL, NULL);
-    /* The host's hierarchies first, all of them: the mounts made below
-     * would show up in the table while we read it. A line is "ID PARENT
-     * MAJ:MIN ROOT POINT OPTIONS ... - cgroup SOURCE rw,cpu,cpuacct". */
-    f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
-        return error_errno("open /proc/self/mountinfo");
-    while (count < 16 && fgets(line, sizeof(line), f)) {
-        const char *dash = strstr(line, " - cgroup "), *name, *controllers;
-
-        if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
-            sscanf(dash, " - cgroup %*s %255s", options) != 1 ||
-            !(name = strrchr(point, '/')) ||
-            !(controllers = strchr(options, ',')))
-            continue;
-        snprintf(hierarchies[count].name, sizeof(hierarchies[count].name), "%s",
-                 name);
-        snprintf(hierarchies[count].controllers,
-                 sizeof(hierarchies[count].controllers), "%s", controllers + 1);
-        count++;
-    }
-    fclose(f);
-    if (!count)
-        return error_msg("mount cgroup on %s: this host mounts no cgroup "
-                         "hierarchy",
-                         target);
-    if (do_mount("tmpfs", NULL, target_fd, target, "tmpfs", flags, "mode=755",
-                 "for the cgroup hierarchies") < 0)
-        return -1;
-    /* Paths again from the root: TARGET_FD is the directory the tmpfs
-     * now covers. */
-    for (int i = 0; rc == 0 && i < count; i++) {
-        char path[PATH_MAX + 64];
-        int dir;
-
-        snprintf(path, sizeof(path), "%s%s", m->destination,
-                 hierarchies[i].name);
-        dir = open_in_root(root_fd, path, 1, 1);
-        if (dir < 0)
-            return -1;
-        snprintf(where, sizeof(where), "%s%s", target, hierarchies[i].name);
-        rc = do_mount("cgroup", NULL, dir, where, "cgroup", flags | MS_RDONLY,
-                      hierarchies[i].controllers, NULL);
-        close(dir);
-    }
-    if (rc < 0 || !(m->flags & MS_RDONLY))
-        return rc;
-    target_fd = open_in_root(root_fd, m->destination, 0, 1);
-    if (target_fd < 0)
-        return -1;
-    rc = do_mount(NULL, NULL, target_fd, target, NULL,
-                  MS_REMOUNT | MS_BIND | MS_RDONLY | (flags & ~MS_REC), NULL,
-                  NULL);
-    close(target_fd);
-    return rc;
-}
-
 /* One entry of the spec's mounts. */
-static int make_mount(int root_fd, const char *root, const struct spec_mount *m)
+static int make_mount(int root_fd, const char *root, const struct spec_mount *m,
+                      int own_cgroup_namespace)
 {
     char target[PATH_MAX * 2];
     struct stat st;
@@ -302,7 +228,9 @@ static int make_mount(int root_fd, const char *root, const struct spec_mount *m)
     if (is_bind)
         rc = bind_mount(m->source, fd, target, m->flags, m->propagation);
     else if (strcmp(m->type, "cgroup") == 0)
-        rc = mount_cgroups(root_fd, m, fd, target);
+        rc = mount_cgroups(root_fd, m, fd, target, own_cgroup_namespace);
+    else if (m->copy_up)
+        rc = mount_tmpfs_copy_up(root_fd, m, fd, target);
     else {
         rc = do_mount(m->source ? m->source : m->type, NULL, fd, target,
                       m->type, m->flags, m->data, NULL);
@@ -333,7 +261,8 @@ int mounts_make(const struct ctr_spec *spec, const char *root)
     if (root_fd < 0)
         return error_errno("open %s", root);
     for (int i = 0; rc == 0 && i < spec->mount_count; i++)
-        rc = make_mount(root_fd, root, &spec->mounts[i]);
+        rc = make_mount(root_fd, root, &spec->mounts[i],
+                        spec->namespaces[SPEC_NS_CGROUP].wanted);
     if (rc == 0)
         rc = mounts_make_devices(root_fd, spec);
     close(root_fd);

@@ -35,6 +35,22 @@ int do_mount(const char *source, const char *source_name, int target_fd,
              const char *target, const char *type, unsigned long flags,
              const char *data, const char *why);
 
+/* SOURCE bound on TARGET_FD (named TARGET), with FLAGS' attributes
+ * (MS_RDONLY ...; MS_REC: the mounts below it too) and a PROPAGATION. */
+int bind_mount(const char *source, int target_fd, const char *target,
+               unsigned long flags, unsigned long propagation);
+
+/* A "cgroup" mount M on TARGET_FD (named TARGET), as its comment in
+ * mount_kinds.c says; OWN_NAMESPACE: the container has a cgroup
+ * namespace of its own. */
+int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
+                  const char *target, int own_namespace);
+
+/* A tmpfs mount M on the directory TARGET_FD (named TARGET), then the
+ * files it hides copied into it ("tmpcopyup"). */
+int mount_tmpfs_copy_up(int root_fd, const struct spec_mount *m, int fd,
+                        const char *target);
+
 /* The device nodes in ROOT_FD's /dev: the default ones, the spec's, the
  * links (devices.c). */
 int mounts_make_devices(int root_fd, const struct ctr_spec *spec);

@@ -286,14 +286,14 @@ int oci_run(int argc, char **argv)
     if (container_open_gate(c.state_dir) < 0)
         kill(c.pid, SIGKILL);
     else
-        oci_post_hooks(c.state_dir, a.id, HOOK_POSTSTART, c.pid);
+        oci_post_hooks_of(&spec, c.state_dir, a.id, HOOK_POSTSTART, c.pid);
     sigprocmask(SIG_SETMASK, &c.saved_mask, NULL);
     if (a.detach) {
         close(c.lock_fd);
         return 0;
     }
     code = container_wait_and_delete(&c);
-    oci_post_hooks(c.state_dir, a.id, HOOK_POSTSTOP, 0);
+    oci_post_hooks_of(&spec, c.state_dir, a.id, HOOK_POSTSTOP, 0);
     container_remove_state(c.state_dir, spec.rootless);
     close(c.lock_fd);
     step_end(STEP_DELETE);

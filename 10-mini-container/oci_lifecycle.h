@@ -32,4 +32,8 @@ int oci_find_container(const char *id, char *dir, size_t size);
 void oci_post_hooks(const char *dir, const char *id, enum spec_hook_kind kind,
                     pid_t pid);
 
+/* The same with the spec in hand (run has it: no second read). */
+void oci_post_hooks_of(const struct ctr_spec *spec, const char *dir,
+                       const char *id, enum spec_hook_kind kind, pid_t pid);
+
 #endif

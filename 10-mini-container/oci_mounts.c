@@ -56,6 +56,9 @@ static int read_mount_option(struct oci_reader *r, const char *option,
             return 0;
         case OPTION_REFUSED:
             return oci_fail(r, "\"%s\" is not implemented by minictr", option);
+        case OPTION_COPY_UP:
+            mount->copy_up = 1;
+            return 0;
         }
     }
     if (!option[0])
@@ -127,6 +130,8 @@ static int read_mount(struct oci_reader *r, json_object *entry,
         oci_refuse(r, entry, "gidMappings") < 0)
         return -1;
 
+    if (mount->copy_up && (!mount->type || strcmp(mount->type, "tmpfs") != 0))
+        return oci_fail(r, "tmpcopyup: for a tmpfs only");
     /* Type "bind", or a bind or rbind option, makes a bind mount. */
     if (mount->type && strcmp(mount->type, "bind") == 0)
         mount->flags |= MS_BIND;

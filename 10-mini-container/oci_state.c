@@ -24,27 +24,33 @@
 #include "state.h"
 #include "verbs.h"
 
+void oci_post_hooks_of(const struct ctr_spec *spec, const char *dir,
+                       const char *id, enum spec_hook_kind kind, pid_t pid)
+{
+    char bundle[PATH_MAX], *state;
+
+    if (!hooks_wanted(spec, kind))
+        return;
+    if (state_read(dir, "bundle", bundle, sizeof(bundle)) < 0)
+        bundle[0] = '\0';
+    state = hooks_state(
+        spec, id, kind == HOOK_POSTSTART ? "running" : "stopped", pid, bundle);
+    if (state && hooks_run(spec, kind, state) < 0)
+        error_msg("warning: a %s hook failed; the container goes on",
+                  kind == HOOK_POSTSTART ? "poststart" : "poststop");
+    free(state);
+}
+
 void oci_post_hooks(const char *dir, const char *id, enum spec_hook_kind kind,
                     pid_t pid)
 {
-    char saved[PATH_MAX + 16], bundle[PATH_MAX], *state;
+    char saved[PATH_MAX + 16];
     struct ctr_spec spec;
 
     snprintf(saved, sizeof(saved), "%s/config.json", dir);
     spec_init(&spec);
-    if (oci_config_read_saved(saved, &spec) < 0)
-        return;
-    if (hooks_wanted(&spec, kind)) {
-        if (state_read(dir, "bundle", bundle, sizeof(bundle)) < 0)
-            bundle[0] = '\0';
-        state = hooks_state(&spec, id,
-                            kind == HOOK_POSTSTART ? "running" : "stopped", pid,
-                            bundle);
-        if (state && hooks_run(&spec, kind, state) < 0)
-            error_msg("warning: a %s hook failed; the container goes on",
-                      kind == HOOK_POSTSTART ? "poststart" : "poststop");
-        free(state);
-    }
+    if (oci_config_read_saved(saved, &spec) == 0)
+        oci_post_hooks_of(&spec, dir, id, kind, pid);
     spec_free(&spec);
 }
 

@@ -17,8 +17,10 @@
 /* runc's table (libcontainer/specconv), in the order the writer looks for
  * each flag: "rbind" before "bind", so MS_BIND|MS_REC is written once.
  * The "r" forms (rro, rnosuid, ...) set attributes on every mount below
- * with mount_setattr(2); idmap maps a mount's owners; tmpcopyup copies the
- * directory's files into a tmpfs: none is implemented. */
+ * with mount_setattr(2), and idmap maps a mount's owners: neither is
+ * implemented. tmpcopyup copies the directory's files into a tmpfs
+ * mounted on it (podman asks for it on /tmp, /var/tmp and /run with
+ * --read-only). */
 const struct oci_mount_option oci_mount_options[] = {
     {.name = "ro", .kind = OPTION_SET, .value = MS_RDONLY},
     {.name = "rw", .kind = OPTION_CLEAR, .value = MS_RDONLY},
@@ -89,7 +91,7 @@ const struct oci_mount_option oci_mount_options[] = {
     {.name = "rsymfollow", .kind = OPTION_REFUSED},
     {.name = "idmap", .kind = OPTION_REFUSED},
     {.name = "ridmap", .kind = OPTION_REFUSED},
-    {.name = "tmpcopyup", .kind = OPTION_REFUSED},
+    {.name = "tmpcopyup", .kind = OPTION_COPY_UP},
     {.name = NULL},
 };
 

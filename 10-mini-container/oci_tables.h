@@ -23,6 +23,7 @@ enum oci_option_kind {
     OPTION_PROPAGATION, /* propagation = value, applied after the mount */
     OPTION_NONE,        /* "defaults": nothing */
     OPTION_REFUSED,     /* known, not implemented by minictr */
+    OPTION_COPY_UP,     /* tmpcopyup: copy_up = 1 (a tmpfs only) */
 };
 
 struct oci_mount_option {

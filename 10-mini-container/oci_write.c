@@ -249,6 +249,8 @@ static json_object *mount_options(struct oci_writer *w,
         oci_cannot_write(w, "a mount propagation with no option for it");
     if (propagation)
         oci_push(w, options, json_object_new_string(propagation));
+    if (mount->copy_up)
+        oci_push(w, options, json_object_new_string("tmpcopyup"));
     /* The filesystem's own, one option each: "mode=755", "size=64m". */
     if (mount->data) {
         char *copy = strdup(mount->data), *word, *save = NULL;

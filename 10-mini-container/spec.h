@@ -58,6 +58,7 @@ struct spec_mount {
     unsigned long flags;       /* MS_RDONLY, MS_NOSUID, MS_BIND|MS_REC ... */
     unsigned long propagation; /* MS_PRIVATE|MS_REC ..., after; 0: none */
     char *data;                /* the filesystem's options: "mode=755" */
+    int copy_up; /* tmpfs "tmpcopyup": the directory's files copied in */
 };
 
 /* A device node the container gets in its /dev (linux.devices). */

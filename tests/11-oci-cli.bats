@@ -113,6 +113,81 @@ EOF
     assert_equal "$(tr '\0' ' ' <"/proc/$exec_pid/cmdline")" "/bin/sleep 30 "
 }
 
+# An engine's monitor (conmon, containerd's shim): a child subreaper that
+# runs `exec --detach --pid-file F`, then waits for the process F names
+# and prints its exit status (or "lost" if another process reaped it).
+write_subreaper() {
+    cat >"$WORK/subreaper.py" <<'EOF'
+import ctypes, os, subprocess, sys
+
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+pid_file = sys.argv[1]
+subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL, check=True)
+pid = int(open(pid_file).read())
+while True:
+    try:
+        child, status = os.waitpid(-1, 0)
+    except ChildProcessError:
+        print("lost")
+        break
+    if child == pid:
+        print("exit %d" % os.waitstatus_to_exitcode(status))
+        break
+EOF
+}
+
+@test "exec --detach: the engine's subreaper reaps the process and gets its exit status" {
+    command -v python3 >/dev/null || fail "python3 is missing (scripts/deps.sh test installs it)"
+    started
+    write_subreaper
+    run -0 timeout 20 python3 "$WORK/subreaper.py" "$WORK/exec.pid" \
+        minictr --root "$STATE" exec --detach --pid-file "$WORK/exec.pid" "$ID" /bin/sh -c 'sleep 0.3; exit 7'
+    assert_output "exit 7"
+}
+
+@test "mounts: tmpcopyup copies the directory's files into the tmpfs (modes, owners, links not followed); writes stay there" {
+    local data=$WORK/bundle/rootfs/data
+    mkdir -p "$data/sub"
+    echo hello >"$data/file"
+    chmod 0640 "$data/file"
+    chown 1000:1001 "$data/file"
+    echo deep >"$data/sub/deep"
+    ln -s file "$data/link"
+    ln -s /etc/shadow "$data/escape" # the host's, if it were followed now
+    edit_config '.mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["nosuid", "tmpcopyup"]}]
+        | .process.args = ["/bin/sh", "-c", "stat -c \"%n %a %u:%g\" /data/file; readlink /data/link; readlink /data/escape; cat /data/sub/deep; echo new >/data/file; cat /data/file; grep \" /data \" /proc/mounts | cut -d\" \" -f3"]'
+    run -0 oci run --bundle "$WORK/bundle" "$ID"
+    assert_output "$(printf '%s\n' '/data/file 640 1000:1001' file /etc/shadow deep new tmpfs)"
+    # The image's file is as it was: the write went to the tmpfs.
+    assert_equal "$(cat "$data/file")" hello
+    # Control: without tmpcopyup the same tmpfs hides the files.
+    edit_config '.mounts[-1].options = ["nosuid"] | .process.args = ["/bin/ls", "-A", "/data"]'
+    run -0 oci run --bundle "$WORK/bundle" "$ID"
+    assert_output ""
+    # tmpcopyup is a tmpfs's only: refused on a bind, nothing made.
+    edit_config '.mounts[-1] = {destination: "/data", type: "bind", source: "/tmp", options: ["rbind", "tmpcopyup"]}'
+    run -1 oci create --bundle "$WORK/bundle" "$ID"
+    assert_output --regexp '^minictr: .*config.json: mounts\[[0-9]+\]: tmpcopyup: for a tmpfs only$'
+    assert_equal "$(ls "$STATE" 2>/dev/null)" ""
+}
+
+@test "a cgroup mount shows the container's own cgroups, with or without a cgroup namespace; never the host's tree" {
+    [ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy here (the v2 mount is tested in the VM)"
+    # The host's pids root has directories (ctlab-cli at least, made below).
+    edit_config '.linux.resources.pids = {limit: 42}
+        | .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "ro"]}]
+        | .process.args = ["/bin/sh", "-c", "cat /sys/fs/cgroup/pids/pids.max; ls -d /sys/fs/cgroup/pids/*/ 2>/dev/null | wc -l; ls /sys/fs/cgroup | grep -c systemd; echo 1 2>/dev/null >/sys/fs/cgroup/pids/pids.max || echo refused"]'
+    local mode
+    for mode in namespace host; do
+        [ "$mode" = host ] && edit_config 'del(.linux.namespaces[] | select(.type == "cgroup"))'
+        run -0 oci run --bundle "$WORK/bundle" "$ID"
+        assert_equal "$mode: $output" "$mode: $(printf '%s\n' 42 0 0 refused)"
+    done
+    # Control: the host's pids root, which a plain mount would show.
+    [ "$(ls -d /sys/fs/cgroup/pids/*/ | wc -l)" -gt 0 ]
+}
+
 @test "list and ps ID: the container, its status, and the PIDs of its cgroup" {
     started
     oci exec --detach --pid-file "$WORK/exec.pid" "$ID" /bin/sleep 30 </dev/null >/dev/null 2>&1

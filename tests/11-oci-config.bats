@@ -618,8 +618,8 @@ round_trip() {
         "mounts[0].options[1]: \"rro\" is $not_implemented"
     refused '.mounts = [{destination: "/t", type: "bind", source: "/", options: ["idmap"]}]' \
         "mounts[0].options[0]: \"idmap\" is $not_implemented"
-    refused '.mounts = [{destination: "/t", type: "tmpfs", options: ["tmpcopyup"]}]' \
-        "mounts[0].options[0]: \"tmpcopyup\" is $not_implemented"
+    refused '.mounts = [{destination: "/t", type: "bind", source: "/", options: ["rbind", "tmpcopyup"]}]' \
+        "mounts[0]: tmpcopyup: for a tmpfs only"
     refused '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mount"], action: "SCMP_ACT_NOTIFY"}]}' \
         "linux.seccomp.syscalls[0].action: \"SCMP_ACT_NOTIFY\" is $not_implemented"
     refused '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock"}' \
@@ -709,7 +709,8 @@ lsm_field() {
     echo "$output" >"$B/features.json"
     assert_equal "$(jq -r .ociVersionMin "$B/features.json")" 1.0.0
     assert_equal "$(jq -r .ociVersionMax "$B/features.json")" 1.2.0
-    assert_equal "$(jq -c '[.mountOptions[] | select(. == "rro" or . == "idmap" or . == "tmpcopyup")]' "$B/features.json")" '[]'
+    assert_equal "$(jq -c '[.mountOptions[] | select(. == "rro" or . == "idmap")]' "$B/features.json")" '[]'
+    assert_equal "$(jq -c '[.mountOptions[] | select(. == "tmpcopyup")]' "$B/features.json")" '["tmpcopyup"]'
     assert_equal "$(jq -c '[.linux.namespaces[] | select(. == "time")]' "$B/features.json")" '[]'
     assert_equal "$(jq -c '[.linux.seccomp.actions[] | select(. == "SCMP_ACT_NOTIFY")]' "$B/features.json")" '[]'
     assert_equal "$(jq -c '.linux.seccomp.knownFlags - .linux.seccomp.supportedFlags' "$B/features.json")" \
