@@ -259,8 +259,10 @@ static const struct command {
 };
 
 /* The global options, before the command word: -v (--debug), and an OCI
- * caller's --root, --log and --log-format. */
-static int global_options(int *argc, char ***argv)
+ * caller's --root, --log and --log-format. The log is set up first, so
+ * that an engine reads in it why a bad --root was refused. Returns 1 to
+ * go on, 0 when done (--help, --version), -1 on an error (reported). */
+static int global_options(int *argc, char ***argv, int *oci_caller)
 {
     static const struct option options[] = {
         {"root", required_argument, NULL, 'r'},
@@ -272,7 +274,7 @@ static int global_options(int *argc, char ***argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *log = NULL;
+    const char *log = NULL, *root = NULL;
     int c, json = 0;
 
     optind = 0;
@@ -282,18 +284,21 @@ static int global_options(int *argc, char ***argv)
             trace_on = true;
             break;
         case 'r':
-            if (state_set_base(optarg) < 0)
-                return -1;
+            root = optarg;
+            *oci_caller = 1;
             break;
         case 'l':
             log = optarg;
+            *oci_caller = 1;
             break;
         case 'f':
+            *oci_caller = 1;
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
                 return error_msg("--log-format %s: text or json", optarg);
             json = strcmp(optarg, "json") == 0;
             break;
         case 's':
+            *oci_caller = 1;
             return error_msg("--systemd-cgroup: not implemented by minictr "
                              "(it makes its cgroups itself, chapter 05)");
         case 'h':
@@ -312,6 +317,8 @@ static int global_options(int *argc, char ***argv)
             return error_errno("--log %s", log);
         err_set_log(f, json);
     }
+    if (root && state_set_base(root) < 0)
+        return -1;
     if (optind >= *argc)
         return error_msg("no command given (see: %s --help)", program_name);
     *argc -= optind - 1;
@@ -321,7 +328,7 @@ static int global_options(int *argc, char ***argv)
 
 int main(int argc, char **argv)
 {
-    int rc;
+    int rc, oci_caller = 0;
 
     timings_started();
     set_program_name(argv[0]);
@@ -332,9 +339,11 @@ int main(int argc, char **argv)
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
             return EXIT_TOOL_FAILED;
-    rc = global_options(&argc, &argv);
+    /* A bad global option: runc's exit status 1 for an engine (it gave
+     * --root, --log or --log-format), docker's 125 otherwise. */
+    rc = global_options(&argc, &argv, &oci_caller);
     if (rc <= 0)
-        return rc < 0 ? EXIT_TOOL_FAILED : 0;
+        return rc == 0 ? 0 : oci_caller ? 1 : EXIT_TOOL_FAILED;
     /* COMMAND --help: the usage above, whichever command (runc's way). */
     if (argc > 2 && strcmp(argv[2], "--help") == 0) {
         usage(stdout);

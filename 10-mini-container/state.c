@@ -56,13 +56,33 @@ static void ensure_base(const char *base)
 
 static char base[4096];
 
+/* mkdir -p DIR: its missing parents 0711 (runc's mode for its root), DIR
+ * itself MODE. -1 with errno set. */
+static int make_directories(const char *dir, mode_t mode)
+{
+    char prefix[sizeof(base)];
+
+    for (size_t end = 1; dir[end - 1]; end++) {
+        int last = dir[end] == '\0';
+
+        if (!last && dir[end] != '/')
+            continue;
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)end, dir);
+        if (mkdir(prefix, last ? mode : 0711) < 0 && errno != EEXIST)
+            return -1;
+    }
+    return 0;
+}
+
 int state_set_base(const char *dir)
 {
     struct stat st;
 
     if (dir[0] != '/' || strlen(dir) > sizeof(base) - 128)
         return error_msg("--root %s: want an absolute path", dir);
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+    /* Made with its parents, as runc does: containerd's shim names
+     * /run/containerd/runc/NAMESPACE before anything made it. */
+    if (make_directories(dir, 0700) < 0)
         return error_errno("--root: mkdir %s", dir);
     if (lstat(dir, &st) < 0)
         return error_errno("--root %s", dir);

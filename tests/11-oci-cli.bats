@@ -80,10 +80,24 @@ started() {
     assert_output 'error container "ctlab-cli-nothing" does not exist'
     run -0 jq -r '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' "$WORK/log.json"
     assert_output true
-    run -125 minictr --log-format yaml list
+    # The engine's global options refused: runc's exit status, 1.
+    run -1 minictr --log-format yaml list
     assert_output "minictr: --log-format yaml: text or json"
-    run -125 minictr --systemd-cgroup list
+    run -1 minictr --systemd-cgroup list
     assert_output --partial "--systemd-cgroup: not implemented by minictr"
+    # A bad --root is in the log too: containerd reports the log's last
+    # error line, and the log is opened before --root is looked at.
+    run -1 minictr --root relative --log "$WORK/log2.json" --log-format json list
+    assert_output "minictr: --root relative: want an absolute path"
+    run -0 jq -r .msg "$WORK/log2.json"
+    assert_output "--root relative: want an absolute path"
+}
+
+@test "--root is made with its parents (containerd's shim names /run/containerd/runc/NS, which nothing made)" {
+    run -0 minictr --root "$WORK/a/b/state" list -q
+    assert_output ""
+    run -0 stat -c %a "$WORK/a" "$WORK/a/b" "$WORK/a/b/state"
+    assert_output "$(printf '%s\n' 711 711 700)"
 }
 
 @test "exec --process P.json: its args, env, cwd and user, in the container; its exit status" {
