@@ -36,8 +36,12 @@
 #include "file.h"
 #include "state.h"
 
+static int base_given; /* --root: the engine's directory */
+
 /* Make the base directory if it is missing (gc removes it when the last
- * container goes) and check that it is ours alone. */
+ * container goes) and check that it is ours alone: private, or, when an
+ * engine gave it (--root; containerd makes its runc root 0711), at least
+ * written by nobody else. */
 static void ensure_base(const char *base)
 {
     struct stat st;
@@ -47,9 +51,14 @@ static void ensure_base(const char *base)
     /* In a shared /tmp, someone else could have made it first. */
     if (lstat(base, &st) == 0 &&
         (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-         (st.st_mode & 077))) {
-        error_msg("%s is not a private directory of uid %d: remove it", base,
-                  (int)geteuid());
+         (st.st_mode & (base_given ? 022 : 077)))) {
+        if (base_given)
+            error_msg("--root %s: want a directory of uid %d that no one "
+                      "else can write",
+                      base, (int)geteuid());
+        else
+            error_msg("%s is not a private directory of uid %d: remove it",
+                      base, (int)geteuid());
         exit(EXIT_TOOL_FAILED); /* never keep state in another's dir */
     }
 }
@@ -90,6 +99,7 @@ int state_set_base(const char *dir)
         return error_msg("--root %s: not a directory of uid %d", dir,
                          (int)geteuid());
     snprintf(base, sizeof(base), "%s", dir);
+    base_given = 1;
     return 0;
 }
 

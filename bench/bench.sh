@@ -69,8 +69,8 @@ hyperfine -N --warmup 5 --runs $RUNS --export-json '$OUT/start.json' --style bas
     -n 'minictr (bridge, limits, overlay)' '$MINICTR run --name ctlab-bench-a $LIMITS -- /bin/true' \
     -n 'minictr --net none' '$MINICTR run --name ctlab-bench-b --net none $LIMITS -- /bin/true' \
     -n 'minictr run --bundle (OCI)' '$MINICTR --root $work/minictr-state run --bundle $work/bundle ctlab-bench-oci' \
-    -n 'crun run' 'crun run -b $work/bundle ctlab-bench-crun' \
-    -n 'runc run' 'runc run -b $work/bundle ctlab-bench-runc' \
+    -n 'crun run' 'crun --root $work/crun-state run -b $work/bundle ctlab-bench-crun' \
+    -n 'runc run' 'runc --root $work/runc-state run -b $work/bundle ctlab-bench-runc' \
     -n 'bwrap --unshare-all' 'bwrap --unshare-all --die-with-parent --ro-bind $ROOTFS / --proc /proc --dev /dev --tmpfs /tmp /bin/true' \
     -n 'mini-container.sh' 'env IMAGE=$ROOTFS $TOP/10-mini-container/mini-container.sh /bin/true' \
     -n '/bin/true' '/bin/true' >'$work/hyperfine.log'
@@ -86,7 +86,7 @@ done >'$OUT/phases.txt'
 # of the same bundle under minictr and crun.
 /usr/bin/time -v '$MINICTR' run $LIMITS -- /bin/true 2>'$work/time.txt'
 /usr/bin/time -v '$MINICTR' --root $work/minictr-state run --bundle $work/bundle ctlab-bench-oci 2>'$work/time-oci.txt'
-/usr/bin/time -v crun run -b $work/bundle ctlab-bench-crun 2>'$work/time-crun.txt'
+/usr/bin/time -v crun --root $work/crun-state run -b $work/bundle ctlab-bench-crun 2>'$work/time-crun.txt'
 EOF
 )
 unshare -m --propagation private bash -c "$inside"

@@ -34,6 +34,7 @@ packages=(
 )
 if [ "${1:-}" = test ]; then # make test
     packages+=(runc crun python3) # python3: an engine's console socket (11-oci-cli)
+    packages+=(podman containerd) # 12-engines: real engines driving minictr
 fi
 if [ "${1:-}" = lint ]; then
     packages+=(clang-format cppcheck)
