@@ -14,6 +14,8 @@
 #   make rootfs      the busybox rootfs containers run in (./rootfs)
 #   make lint        clang-format check, cppcheck, build with -Werror
 #   make format      reformat the C sources with .clang-format
+#   make install     minictr into $(DESTDIR)$(PREFIX)/bin (PREFIX=/usr/local),
+#                    where an engine finds it (make uninstall removes it)
 #   make clean
 # Switches: V=1 (show commands), WERROR=1, SANITIZE=1 (ASan + UBSan).
 
@@ -73,6 +75,16 @@ bench: deps
 doctor: all
 	@doctor/doctor
 
+# minictr alone: the runtime an engine calls (podman --runtime, containerd's
+# BinaryName; see 11-oci/README.md). The chapters' tools stay in the tree.
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 10-mini-container/minictr $(DESTDIR)$(PREFIX)/bin/minictr
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/minictr
+
 lint:
 	@scripts/deps.sh lint
 	clang-format --dry-run -Werror $(SOURCES)
@@ -90,4 +102,4 @@ clean:
 	done
 	rm -rf $(ROOTFS) .build-flags
 
-.PHONY: all deps rootfs demo test test-vm bench doctor lint format clean
+.PHONY: all deps rootfs demo test test-vm bench doctor lint format clean install uninstall

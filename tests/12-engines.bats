@@ -52,6 +52,16 @@ nothing_left() {
     [ -z "$left" ] || { echo "left: $left" >&2; return 1; }
 }
 
+@test "make install puts minictr in DESTDIR/PREFIX/bin, where an engine finds it; uninstall removes it" {
+    local dest=$ENGINES/install
+    run -0 make -C "$CTLAB_ROOT" --no-print-directory install DESTDIR="$dest" PREFIX=/usr
+    [ -x "$dest/usr/bin/minictr" ]
+    run -0 "$dest/usr/bin/minictr" --version
+    assert_line --index 0 --regexp '^minictr version '
+    run -0 make -C "$CTLAB_ROOT" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr
+    [ ! -e "$dest/usr/bin/minictr" ]
+}
+
 # --- podman ---------------------------------------------------------------
 
 @test "podman run --rm: the output, exit status 0 and 3, new namespaces, nothing left" {
