@@ -181,3 +181,22 @@ nothing_left() {
     assert_line --regexp '^status 6'
     wait_until 10 nothing_left
 }
+
+@test "containerd loads the CRI config with minictr as a runtime handler (what a RuntimeClass names)" {
+    # Kubernetes cannot run here and Debian has no CRI client (crictl):
+    # what is proved is that containerd takes the handler as configured.
+    local dir=$ENGINES/cri pid
+    mkdir -p "$dir/cni/net.d"
+    cri_config "$dir" "$CTLAB_ROOT/10-mini-container/minictr" >"$dir/config.toml"
+    containerd --config "$dir/config.toml" >"$dir/log" 2>&1 3>&- &
+    pid=$!
+    CTLAB_BG_PIDS+=("$pid")
+    wait_until 10 ctr --address "$dir/containerd.sock" version
+    run -0 ctr --address "$dir/containerd.sock" plugins ls
+    assert_line --regexp '^io\.containerd\.grpc\.v1 +cri +[^ ]+ +ok *$'
+    run -0 containerd --config "$dir/config.toml" config dump
+    assert_line --regexp "^ +BinaryName = \"$CTLAB_ROOT/10-mini-container/minictr\"\$"
+    assert_line --regexp '^ +default_runtime_name = "minictr"$'
+    kill -TERM "$pid"
+    wait_exit 10 "$pid"
+}

@@ -82,6 +82,7 @@ engines_setup() {
     mkdir -p "$ENGINES"/{podman/tmp,podman/networks,containerd/runc,containerd/fifo,image}
     cat >"$ENGINES/containers.conf" <<EOF
 [engine]
+runtime = "minictr"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 runtime_supports_json = ["crun", "runc", "minictr"]
@@ -123,6 +124,34 @@ EOF
     return 1
 }
 
+# cri_config DIR BINARY: the containerd config of 11-oci/README.md (the
+# CRI plugin's runtime handler "minictr", the one a Kubernetes
+# RuntimeClass names), with everything of containerd's in DIR.
+cri_config() {
+    local dir=$1 binary=$2
+    cat <<EOF
+version = 2
+root = "$dir/root"
+state = "$dir/state"
+[grpc]
+  address = "$dir/containerd.sock"
+[ttrpc]
+  address = "$dir/containerd.sock.ttrpc"
+[debug]
+  address = "$dir/debug.sock"
+[plugins."io.containerd.grpc.v1.cri".cni]
+  bin_dir = "$dir/cni/bin"
+  conf_dir = "$dir/cni/net.d"
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  default_runtime_name = "minictr"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.minictr]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.minictr.options]
+  BinaryName = "$binary"
+  Root = "$dir/minictr"
+EOF
+}
+
 # engines_teardown: once per file. Every container and task gone (each
 # test removes its own; this is the net), the daemon stopped by its pid,
 # the images, mounts, cgroups and directories the engines made removed.
@@ -148,6 +177,13 @@ engines_teardown() {
         kill -KILL "$pid" 2>/dev/null || true
     fi
     pm rmi -a -f >/dev/null 2>&1 || true
+    # conmon's exit command (podman container cleanup, then minictr
+    # delete) may still run after podman returned: wait for every process
+    # that names our dir, bounded, before removing what it could make.
+    for i in $(seq 100); do
+        pgrep -f -- "$ENGINES" >/dev/null || break
+        sleep 0.1
+    done
     # Mounts left under our dir (podman's overlay and shm), deepest first.
     for mnt in $(awk -v top="$ENGINES" 'index($5, top) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
         umount -l "$mnt" 2>/dev/null || true
