@@ -87,9 +87,19 @@ static int read_root(struct oci_reader *r, json_object *config,
 
 /* --- hooks --------------------------------------------------------------- */
 
-static int read_hook(struct oci_reader *r, json_object *entry,
-                     struct spec_hook *hook)
+static int allocate_hooks(struct oci_reader *r, size_t length, void *data)
 {
+    struct spec_hooks *these = data;
+
+    these->list = calloc(length ? length : 1, sizeof(struct spec_hook));
+    return these->list ? 0 : oci_fail(r, "%s", strerror(errno));
+}
+
+static int read_hook(struct oci_reader *r, json_object *entry, void *data)
+{
+    struct spec_hooks *these = data;
+    /* Counted first: spec_free() frees a hook half read. */
+    struct spec_hook *hook = &these->list[these->count++];
     int64_t timeout;
     size_t back;
     int got;
@@ -117,7 +127,7 @@ static int read_hook(struct oci_reader *r, json_object *entry,
 static int read_hooks(struct oci_reader *r, json_object *config,
                       struct ctr_spec *spec)
 {
-    json_object *hooks, *list;
+    json_object *hooks;
     size_t back;
     int got = oci_member(r, config, "hooks", json_type_object, &hooks);
 
@@ -125,30 +135,9 @@ static int read_hooks(struct oci_reader *r, json_object *config,
         return got;
     back = oci_enter(r, "hooks");
     for (int kind = 0; kind < HOOK_KIND_COUNT; kind++) {
-        struct spec_hooks *these = &spec->hooks[kind];
-        size_t inside, length;
-
-        got =
-            oci_member(r, hooks, oci_hook_names[kind], json_type_array, &list);
-        if (got < 0)
+        if (oci_each(r, hooks, oci_hook_names[kind], allocate_hooks, read_hook,
+                     &spec->hooks[kind]) < 0)
             return -1;
-        if (got == 0)
-            continue;
-        length = json_object_array_length(list);
-        inside = oci_enter(r, oci_hook_names[kind]);
-        these->list = calloc(length ? length : 1, sizeof(struct spec_hook));
-        if (!these->list)
-            return oci_fail(r, "%s", strerror(errno));
-        for (size_t i = 0; i < length; i++) {
-            size_t element = oci_enter_index(r, i);
-
-            these->count++;
-            if (read_hook(r, json_object_array_get_idx(list, i),
-                          &these->list[i]) < 0)
-                return -1;
-            oci_leave(r, element);
-        }
-        oci_leave(r, inside);
     }
     oci_leave(r, back);
     return 0;

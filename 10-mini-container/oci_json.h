@@ -75,6 +75,18 @@ int oci_string_array(struct oci_reader *r, json_object *obj, const char *key,
                      int (*check)(struct oci_reader *, const char *),
                      char ***out, int *count);
 
+/* Each element of the array OBJ.KEY, in order, to READ_ELEMENT(r,
+ * element, DATA), with the path at KEY[i] for its messages; it reports
+ * and returns -1 to stop. PREPARE, when not NULL, comes first, with the
+ * path at KEY and the array's length: to refuse too many elements, or to
+ * make room for them. 1 when read, 0 when absent (or null), -1 at the
+ * first failure. */
+int oci_each(struct oci_reader *r, json_object *obj, const char *key,
+             int (*prepare)(struct oci_reader *r, size_t length, void *data),
+             int (*read_element)(struct oci_reader *r, json_object *element,
+                                 void *data),
+             void *data);
+
 /* The same checks on a value already in hand (an array's element); the
  * path already names it. */
 int oci_value_string(struct oci_reader *r, json_object *value,

@@ -35,9 +35,9 @@
 
 /* --- namespaces ---------------------------------------------------------- */
 
-static int read_namespace(struct oci_reader *r, json_object *entry,
-                          struct ctr_spec *spec)
+static int read_namespace(struct oci_reader *r, json_object *entry, void *data)
 {
+    struct ctr_spec *spec = data;
     const struct oci_name *known;
     struct spec_namespace *ns;
     char *type = NULL, names[200];
@@ -79,33 +79,23 @@ static int read_namespace(struct oci_reader *r, json_object *entry,
     return 0;
 }
 
-static int read_namespaces(struct oci_reader *r, json_object *linux_obj,
-                           struct ctr_spec *spec)
+/* --- id maps ------------------------------------------------------------- */
+
+/* uidMappings, gidMappings: as many ranges as the kernel takes. */
+static int check_id_ranges(struct oci_reader *r, size_t length, void *data)
 {
-    json_object *array;
-    size_t back;
-    int got = oci_member(r, linux_obj, "namespaces", json_type_array, &array);
-
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, "namespaces");
-    for (size_t i = 0; i < json_object_array_length(array); i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (read_namespace(r, json_object_array_get_idx(array, i), spec) < 0)
-            return -1;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
+    (void)data;
+    if (length > ID_MAP_MAX_RANGES)
+        return oci_fail(r, "%zu ranges, more than the kernel's %d", length,
+                        ID_MAP_MAX_RANGES);
     return 0;
 }
 
-/* --- id maps ------------------------------------------------------------- */
-
-static int read_id_range(struct oci_reader *r, json_object *entry,
-                         struct id_range *range)
+static int read_id_range(struct oci_reader *r, json_object *entry, void *data)
 {
     static const char *const keys[] = {"containerID", "hostID", "size"};
+    struct id_map *map = data;
+    struct id_range *range = &map->ranges[map->count];
     unsigned long *fields[] = {&range->inside, &range->outside, &range->count};
     uint64_t number;
     int got;
@@ -122,41 +112,25 @@ static int read_id_range(struct oci_reader *r, json_object *entry,
         oci_enter(r, "size");
         return oci_fail(r, "0 ids (at least 1)");
     }
-    return 0;
-}
-
-static int read_id_map(struct oci_reader *r, json_object *linux_obj,
-                       const char *key, struct id_map *map)
-{
-    json_object *array;
-    size_t back, length;
-    int got = oci_member(r, linux_obj, key, json_type_array, &array);
-
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, key);
-    length = json_object_array_length(array);
-    if (length > ID_MAP_MAX_RANGES)
-        return oci_fail(r, "%zu ranges, more than the kernel's %d", length,
-                        ID_MAP_MAX_RANGES);
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (read_id_range(r, json_object_array_get_idx(array, i),
-                          &map->ranges[i]) < 0)
-            return -1;
-        map->count++;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
+    map->count++;
     return 0;
 }
 
 /* --- device nodes -------------------------------------------------------- */
 
-static int read_device(struct oci_reader *r, json_object *entry,
-                       struct spec_device *device)
+static int allocate_devices(struct oci_reader *r, size_t length, void *data)
 {
+    struct ctr_spec *spec = data;
+
+    spec->devices = calloc(length ? length : 1, sizeof(struct spec_device));
+    return spec->devices ? 0 : oci_fail(r, "%s", strerror(errno));
+}
+
+static int read_device(struct oci_reader *r, json_object *entry, void *data)
+{
+    struct ctr_spec *spec = data;
+    /* Counted first: spec_free() frees a device half read. */
+    struct spec_device *device = &spec->devices[spec->device_count++];
     char *text = NULL;
     int64_t number;
     uint64_t id;
@@ -210,33 +184,6 @@ static int read_device(struct oci_reader *r, json_object *entry,
     if (got < 0)
         return -1;
     device->gid = got ? (gid_t)id : 0;
-    return 0;
-}
-
-static int read_devices(struct oci_reader *r, json_object *linux_obj,
-                        struct ctr_spec *spec)
-{
-    json_object *array;
-    size_t back, length;
-    int got = oci_member(r, linux_obj, "devices", json_type_array, &array);
-
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, "devices");
-    length = json_object_array_length(array);
-    spec->devices = calloc(length ? length : 1, sizeof(struct spec_device));
-    if (!spec->devices)
-        return oci_fail(r, "%s", strerror(errno));
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        spec->device_count++;
-        if (read_device(r, json_object_array_get_idx(array, i),
-                        &spec->devices[i]) < 0)
-            return -1;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
     return 0;
 }
 
@@ -414,9 +361,11 @@ int oci_read_linux(struct oci_reader *r, json_object *linux_obj,
     int got;
 
     /* Namespaces first: the maps and sysctls are checked against them. */
-    if (read_namespaces(r, linux_obj, spec) < 0 ||
-        read_id_map(r, linux_obj, "uidMappings", &spec->uid_map) < 0 ||
-        read_id_map(r, linux_obj, "gidMappings", &spec->gid_map) < 0)
+    if (oci_each(r, linux_obj, "namespaces", NULL, read_namespace, spec) < 0 ||
+        oci_each(r, linux_obj, "uidMappings", check_id_ranges, read_id_range,
+                 &spec->uid_map) < 0 ||
+        oci_each(r, linux_obj, "gidMappings", check_id_ranges, read_id_range,
+                 &spec->gid_map) < 0)
         return -1;
     if ((spec->uid_map.count || spec->gid_map.count) &&
         !spec->namespaces[SPEC_NS_USER].wanted) {
@@ -424,8 +373,9 @@ int oci_read_linux(struct oci_reader *r, json_object *linux_obj,
         return oci_fail(r, "mappings need a user namespace "
                            "(linux.namespaces: {\"type\": \"user\"})");
     }
-    if (read_devices(r, linux_obj, spec) < 0 ||
-        read_sysctls(r, linux_obj, spec) < 0)
+    got =
+        oci_each(r, linux_obj, "devices", allocate_devices, read_device, spec);
+    if (got < 0 || read_sysctls(r, linux_obj, spec) < 0)
         return -1;
 
     got = oci_member(r, linux_obj, "resources", json_type_object, &section);

@@ -34,13 +34,18 @@
 
 /* One of mounts[].options: a flag, a propagation, or the filesystem's
  * own ("size=64m"), added to data. */
-static int read_mount_option(struct oci_reader *r, const char *option,
-                             struct spec_mount *mount)
+static int read_mount_option(struct oci_reader *r, json_object *element,
+                             void *data)
 {
-    const struct oci_mount_option *known = oci_mount_option_find(option);
+    struct spec_mount *mount = data;
+    const struct oci_mount_option *known;
+    const char *option;
+    char *joined;
     size_t length;
-    char *data;
 
+    if (oci_value_string(r, element, &option) < 0)
+        return -1;
+    known = oci_mount_option_find(option);
     if (known) {
         switch (known->kind) {
         case OPTION_SET:
@@ -69,41 +74,19 @@ static int read_mount_option(struct oci_reader *r, const char *option,
                         "the filesystem's options are more than %d bytes "
                         "(mount(2) takes one page)",
                         MOUNT_DATA_MAX);
-    if (asprintf(&data, "%s%s%s", mount->data ? mount->data : "",
+    if (asprintf(&joined, "%s%s%s", mount->data ? mount->data : "",
                  mount->data ? "," : "", option) < 0)
         return oci_fail(r, "%s", strerror(errno));
     free(mount->data);
-    mount->data = data;
+    mount->data = joined;
     return 0;
 }
 
-static int read_mount_options(struct oci_reader *r, json_object *entry,
-                              struct spec_mount *mount)
+static int read_mount(struct oci_reader *r, json_object *entry, void *data)
 {
-    json_object *options;
-    const char *option;
-    size_t back;
-    int got = oci_member(r, entry, "options", json_type_array, &options);
-
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, "options");
-    for (size_t i = 0; i < json_object_array_length(options); i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (oci_value_string(r, json_object_array_get_idx(options, i),
-                             &option) < 0 ||
-            read_mount_option(r, option, mount) < 0)
-            return -1;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
-    return 0;
-}
-
-static int read_mount(struct oci_reader *r, json_object *entry,
-                      struct spec_mount *mount)
-{
+    struct ctr_spec *spec = data;
+    /* Counted first: spec_free() frees a mount half read. */
+    struct spec_mount *mount = &spec->mounts[spec->mount_count++];
     char *destination = NULL;
     size_t back;
     int got;
@@ -123,7 +106,7 @@ static int read_mount(struct oci_reader *r, json_object *entry,
     oci_leave(r, back);
     if (oci_string_given(r, entry, "type", &mount->type) < 0 ||
         oci_string_given(r, entry, "source", &mount->source) < 0 ||
-        read_mount_options(r, entry, mount) < 0)
+        oci_each(r, entry, "options", NULL, read_mount_option, mount) < 0)
         return -1;
     /* Id-mapped mounts (Linux 5.12, mount_setattr(2)): not implemented. */
     if (oci_refuse(r, entry, "uidMappings") < 0 ||
@@ -151,30 +134,18 @@ static int read_mount(struct oci_reader *r, json_object *entry,
     return 0;
 }
 
+static int allocate_mounts(struct oci_reader *r, size_t length, void *data)
+{
+    struct ctr_spec *spec = data;
+
+    spec->mounts = calloc(length ? length : 1, sizeof(struct spec_mount));
+    return spec->mounts ? 0 : oci_fail(r, "%s", strerror(errno));
+}
+
 int oci_read_mounts(struct oci_reader *r, json_object *config,
                     struct ctr_spec *spec)
 {
-    json_object *mounts;
-    size_t back, length;
-    int got = oci_member(r, config, "mounts", json_type_array, &mounts);
-
-    if (got <= 0)
-        return got;
-    length = json_object_array_length(mounts);
-    back = oci_enter(r, "mounts");
-    spec->mounts = calloc(length ? length : 1, sizeof(struct spec_mount));
-    if (!spec->mounts)
-        return oci_fail(r, "%s", strerror(errno));
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        /* Counted first: spec_free() frees a mount half read. */
-        spec->mount_count++;
-        if (read_mount(r, json_object_array_get_idx(mounts, i),
-                       &spec->mounts[i]) < 0)
-            return -1;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
+    if (oci_each(r, config, "mounts", allocate_mounts, read_mount, spec) < 0)
+        return -1;
     return 0;
 }

@@ -71,12 +71,36 @@ static int read_cwd(struct oci_reader *r, json_object *obj,
     return 0;
 }
 
+/* setgroups(2) takes at most NGROUPS_MAX groups. */
+static int allocate_gids(struct oci_reader *r, size_t length, void *data)
+{
+    struct spec_process *process = data;
+
+    if (length > NGROUPS_MAX)
+        return oci_fail(r, "more than %d groups", NGROUPS_MAX);
+    if (length == 0)
+        return 0;
+    process->additional_gids = calloc(length, sizeof(gid_t));
+    return process->additional_gids ? 0 : oci_fail(r, "%s", strerror(errno));
+}
+
+static int read_gid(struct oci_reader *r, json_object *element, void *data)
+{
+    struct spec_process *process = data;
+    uint64_t number;
+
+    if (oci_value_uint64(r, element, ID_MAX, &number) < 0)
+        return -1;
+    process->additional_gids[process->additional_gid_count++] = (gid_t)number;
+    return 0;
+}
+
 static int read_user(struct oci_reader *r, json_object *obj,
                      struct spec_process *process)
 {
-    json_object *user, *gids;
+    json_object *user;
     uint64_t number;
-    size_t back, length;
+    size_t back;
     int got = oci_member(r, obj, "user", json_type_object, &user);
 
     if (got <= 0)
@@ -96,32 +120,9 @@ static int read_user(struct oci_reader *r, json_object *obj,
     if (got)
         process->umask = (int)number;
 
-    got = oci_member(r, user, "additionalGids", json_type_array, &gids);
+    got = oci_each(r, user, "additionalGids", allocate_gids, read_gid, process);
     if (got < 0)
         return -1;
-    length = got ? json_object_array_length(gids) : 0;
-    if (length > NGROUPS_MAX) {
-        oci_enter(r, "additionalGids");
-        return oci_fail(r, "more than %d groups", NGROUPS_MAX);
-    }
-    if (length) {
-        size_t inside = oci_enter(r, "additionalGids");
-
-        process->additional_gids = calloc(length, sizeof(gid_t));
-        if (!process->additional_gids)
-            return oci_fail(r, "%s", strerror(errno));
-        for (size_t i = 0; i < length; i++) {
-            size_t element = oci_enter_index(r, i);
-
-            if (oci_value_uint64(r, json_object_array_get_idx(gids, i), ID_MAX,
-                                 &number) < 0)
-                return -1;
-            process->additional_gids[i] = (gid_t)number;
-            process->additional_gid_count++;
-            oci_leave(r, element);
-        }
-        oci_leave(r, inside);
-    }
     /* Windows' user.username is not Linux's: ignored, as unknown. */
     oci_leave(r, back);
     return 0;
@@ -130,9 +131,9 @@ static int read_user(struct oci_reader *r, json_object *obj,
 /* "CAP_NET_RAW": the spec's spelling only (cap_parse would take
  * "net_raw" too), and a name this kernel knows. The spec says a name
  * that cannot be mapped MUST fail the create; runc and crun only warn. */
-static int read_capability(struct oci_reader *r, json_object *value,
-                           cap_mask *set)
+static int read_capability(struct oci_reader *r, json_object *value, void *data)
 {
+    cap_mask *set = data;
     char where[700];
     const char *name;
     int cap;
@@ -159,7 +160,7 @@ static int read_capability(struct oci_reader *r, json_object *value,
 static int read_capabilities(struct oci_reader *r, json_object *obj,
                              struct cap_plan *plan)
 {
-    json_object *caps, *array;
+    json_object *caps;
     size_t back;
     int got = oci_member(r, obj, "capabilities", json_type_object, &caps);
 
@@ -169,31 +170,25 @@ static int read_capabilities(struct oci_reader *r, json_object *obj,
     back = oci_enter(r, "capabilities");
     for (size_t s = 0; s < sizeof(cap_sets) / sizeof(*cap_sets); s++) {
         cap_mask *set = (cap_mask *)((char *)plan + cap_sets[s].offset);
-        size_t inside;
 
-        got = oci_member(r, caps, cap_sets[s].key, json_type_array, &array);
-        if (got < 0)
+        if (oci_each(r, caps, cap_sets[s].key, NULL, read_capability, set) < 0)
             return -1;
-        if (got == 0)
-            continue;
-        inside = oci_enter(r, cap_sets[s].key);
-        for (size_t i = 0; i < json_object_array_length(array); i++) {
-            size_t element = oci_enter_index(r, i);
-
-            if (read_capability(r, json_object_array_get_idx(array, i), set) <
-                0)
-                return -1;
-            oci_leave(r, element);
-        }
-        oci_leave(r, inside);
     }
     oci_leave(r, back);
     return 0;
 }
 
-static int read_rlimit(struct oci_reader *r, json_object *entry,
-                       struct spec_process *process)
+static int allocate_rlimits(struct oci_reader *r, size_t length, void *data)
 {
+    struct spec_process *process = data;
+
+    process->rlimits = calloc(length ? length : 1, sizeof(struct spec_rlimit));
+    return process->rlimits ? 0 : oci_fail(r, "%s", strerror(errno));
+}
+
+static int read_rlimit(struct oci_reader *r, json_object *entry, void *data)
+{
+    struct spec_process *process = data;
     struct spec_rlimit *limit = &process->rlimits[process->rlimit_count];
     const struct oci_name *known;
     char names[400];
@@ -237,26 +232,7 @@ static int read_rlimit(struct oci_reader *r, json_object *entry,
 static int read_rlimits(struct oci_reader *r, json_object *obj,
                         struct spec_process *process)
 {
-    json_object *array;
-    size_t back, length;
-    int got = oci_member(r, obj, "rlimits", json_type_array, &array);
-
-    if (got <= 0)
-        return got;
-    length = json_object_array_length(array);
-    back = oci_enter(r, "rlimits");
-    process->rlimits = calloc(length ? length : 1, sizeof(struct spec_rlimit));
-    if (!process->rlimits)
-        return oci_fail(r, "%s", strerror(errno));
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (read_rlimit(r, json_object_array_get_idx(array, i), process) < 0)
-            return -1;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
-    return 0;
+    return oci_each(r, obj, "rlimits", allocate_rlimits, read_rlimit, process);
 }
 
 static int read_console_size(struct oci_reader *r, json_object *obj,

@@ -37,9 +37,21 @@
 
 /* --- devices ------------------------------------------------------------- */
 
-static int read_device_rule(struct oci_reader *r, json_object *entry,
-                            struct cgroup_device_rule *rule)
+/* cgroup_limits has room for CG_MAX_DEVICE_RULES. */
+static int check_device_rules(struct oci_reader *r, size_t length, void *data)
 {
+    (void)data;
+    if (length > CG_MAX_DEVICE_RULES)
+        return oci_fail(r, "%zu rules, more than the %d minictr takes", length,
+                        CG_MAX_DEVICE_RULES);
+    return 0;
+}
+
+static int read_device_rule(struct oci_reader *r, json_object *entry,
+                            void *data)
+{
+    struct cgroup_limits *limits = data;
+    struct cgroup_device_rule *rule = &limits->devices[limits->device_count];
     char *text = NULL;
     int64_t number;
     int got;
@@ -95,33 +107,7 @@ static int read_device_rule(struct oci_reader *r, json_object *entry,
     } else {
         free(text);
     }
-    return 0;
-}
-
-static int read_device_rules(struct oci_reader *r, json_object *resources,
-                             struct cgroup_limits *limits)
-{
-    json_object *array;
-    size_t back, length;
-    int got = oci_member(r, resources, "devices", json_type_array, &array);
-
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, "devices");
-    length = json_object_array_length(array);
-    if (length > CG_MAX_DEVICE_RULES)
-        return oci_fail(r, "%zu rules, more than the %d minictr takes", length,
-                        CG_MAX_DEVICE_RULES);
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (read_device_rule(r, json_object_array_get_idx(array, i),
-                             &limits->devices[i]) < 0)
-            return -1;
-        limits->device_count++;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
+    limits->device_count++;
     return 0;
 }
 
@@ -349,48 +335,49 @@ static struct cgroup_io_max *io_device(struct oci_reader *r,
     return &limits->io_max[limits->io_max_count++];
 }
 
+/* What read_throttle needs: the spec, and which of io_max's fields the
+ * list sets. */
+struct throttle {
+    size_t field;
+    struct ctr_spec *spec;
+};
+
+static int read_throttle(struct oci_reader *r, json_object *entry, void *data)
+{
+    const struct throttle *throttle = data;
+    struct cgroup_io_max *io;
+    int64_t major, minor;
+    uint64_t rate;
+    int got;
+
+    if (oci_value_type(r, entry, json_type_object) < 0)
+        return -1;
+    got = oci_int64(r, entry, "major", 0, MAJOR_MAX, &major);
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "major");
+    got = oci_int64(r, entry, "minor", 0, MINOR_MAX, &minor);
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "minor");
+    got = oci_uint64(r, entry, "rate", UINT64_MAX, &rate);
+    if (got <= 0)
+        return got < 0 ? -1 : oci_missing(r, "rate");
+    if (rate == 0) /* no limit, as runc reads it */
+        return 0;
+    io = io_device(r, &throttle->spec->limits, (long)major, (long)minor);
+    if (!io)
+        return -1;
+    *(unsigned long long *)((char *)io + throttle->field) = rate;
+    throttle->spec->limit_count++;
+    return 0;
+}
+
 /* throttleReadBpsDevice and the three others: [{major, minor, rate}]. */
 static int read_throttles(struct oci_reader *r, json_object *block_io,
                           const char *key, size_t field, struct ctr_spec *spec)
 {
-    json_object *array, *entry;
-    struct cgroup_io_max *io;
-    int64_t major, minor;
-    uint64_t rate;
-    size_t back;
-    int got = oci_member(r, block_io, key, json_type_array, &array);
+    struct throttle throttle = {.field = field, .spec = spec};
 
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, key);
-    for (size_t i = 0; i < json_object_array_length(array); i++) {
-        size_t element = oci_enter_index(r, i);
-
-        entry = json_object_array_get_idx(array, i);
-        if (oci_value_type(r, entry, json_type_object) < 0)
-            return -1;
-        got = oci_int64(r, entry, "major", 0, MAJOR_MAX, &major);
-        if (got <= 0)
-            return got < 0 ? -1 : oci_missing(r, "major");
-        got = oci_int64(r, entry, "minor", 0, MINOR_MAX, &minor);
-        if (got <= 0)
-            return got < 0 ? -1 : oci_missing(r, "minor");
-        got = oci_uint64(r, entry, "rate", UINT64_MAX, &rate);
-        if (got <= 0)
-            return got < 0 ? -1 : oci_missing(r, "rate");
-        if (rate == 0) { /* no limit, as runc reads it */
-            oci_leave(r, element);
-            continue;
-        }
-        io = io_device(r, &spec->limits, (long)major, (long)minor);
-        if (!io)
-            return -1;
-        *(unsigned long long *)((char *)io + field) = rate;
-        spec->limit_count++;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
-    return 0;
+    return oci_each(r, block_io, key, NULL, read_throttle, &throttle);
 }
 
 static int read_block_io(struct oci_reader *r, json_object *resources,
@@ -434,7 +421,8 @@ static int read_block_io(struct oci_reader *r, json_object *resources,
 int oci_read_resources(struct oci_reader *r, json_object *resources,
                        struct ctr_spec *spec)
 {
-    if (read_device_rules(r, resources, &spec->limits) < 0 ||
+    if (oci_each(r, resources, "devices", check_device_rules, read_device_rule,
+                 &spec->limits) < 0 ||
         read_memory(r, resources, spec) < 0 ||
         read_cpu(r, resources, spec) < 0 || read_pids(r, resources, spec) < 0 ||
         read_block_io(r, resources, spec) < 0)

@@ -84,90 +84,74 @@ static int read_errno(struct oci_reader *r, json_object *obj, const char *key,
     return 0;
 }
 
-/* architectures and flags: names from TABLE, into values. */
-static int read_names(struct oci_reader *r, json_object *obj, const char *key,
-                      const struct oci_name *table, const char *what,
-                      unsigned long *each)
+/* An architecture's or a flag's name, from TABLE, into its value. */
+static int read_name(struct oci_reader *r, json_object *element,
+                     const struct oci_name *table, const char *what,
+                     unsigned long *value)
 {
-    json_object *array;
     const struct oci_name *known;
     const char *name;
     char names[600];
-    size_t back;
-    int got = oci_member(r, obj, key, json_type_array, &array);
 
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, key);
-    for (size_t i = 0; i < json_object_array_length(array); i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (oci_value_string(r, json_object_array_get_idx(array, i), &name) < 0)
-            return -1;
-        known = oci_name_find(table, name);
-        if (!known)
-            return oci_fail(r, "unknown %s \"%s\" (%s)", what, name,
-                            oci_names_list(table, names, sizeof(names)));
-        if (known->not_implemented)
-            return oci_fail(r, "\"%s\" is not implemented by minictr", name);
-        each[i] = known->value;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
-    return 1;
+    if (oci_value_string(r, element, &name) < 0)
+        return -1;
+    known = oci_name_find(table, name);
+    if (!known)
+        return oci_fail(r, "unknown %s \"%s\" (%s)", what, name,
+                        oci_names_list(table, names, sizeof(names)));
+    if (known->not_implemented)
+        return oci_fail(r, "\"%s\" is not implemented by minictr", name);
+    *value = known->value;
+    return 0;
 }
 
-static int read_architectures(struct oci_reader *r, json_object *seccomp,
-                              struct filter_profile *profile)
+static int allocate_architectures(struct oci_reader *r, size_t length,
+                                  void *data)
 {
-    json_object *array;
-    unsigned long *values;
-    size_t length;
-    int got = oci_member(r, seccomp, "architectures", json_type_array, &array);
+    struct filter_profile *profile = data;
 
-    if (got <= 0)
-        return got;
-    length = json_object_array_length(array);
-    values = calloc(length ? length : 1, sizeof(*values));
     profile->architectures =
         calloc(length ? length : 1, sizeof(*profile->architectures));
-    if (!values || !profile->architectures) {
-        free(values);
-        return oci_fail(r, "%s", strerror(errno));
-    }
-    got = read_names(r, seccomp, "architectures", oci_seccomp_archs,
-                     "architecture", values);
-    for (size_t i = 0; got > 0 && i < length; i++)
-        profile->architectures[profile->architecture_count++] =
-            (uint32_t)values[i];
-    free(values);
-    return got;
+    return profile->architectures ? 0 : oci_fail(r, "%s", strerror(errno));
 }
 
-static int read_flags(struct oci_reader *r, json_object *seccomp,
-                      struct filter_profile *profile)
+static int read_architecture(struct oci_reader *r, json_object *element,
+                             void *data)
 {
-    json_object *array;
-    unsigned long *values;
-    size_t length;
-    int got = oci_member(r, seccomp, "flags", json_type_array, &array);
+    struct filter_profile *profile = data;
+    unsigned long value;
 
-    if (got <= 0)
-        return got;
-    length = json_object_array_length(array);
-    values = calloc(length ? length : 1, sizeof(*values));
-    if (!values)
-        return oci_fail(r, "%s", strerror(errno));
-    got = read_names(r, seccomp, "flags", oci_seccomp_flags, "flag", values);
-    for (size_t i = 0; got > 0 && i < length; i++)
-        profile->flags |= (unsigned)values[i];
-    free(values);
-    return got;
+    if (read_name(r, element, oci_seccomp_archs, "architecture", &value) < 0)
+        return -1;
+    profile->architectures[profile->architecture_count++] = (uint32_t)value;
+    return 0;
 }
 
-static int read_arg(struct oci_reader *r, json_object *entry,
-                    struct filter_arg *arg)
+static int read_flag(struct oci_reader *r, json_object *element, void *data)
 {
+    struct filter_profile *profile = data;
+    unsigned long value;
+
+    if (read_name(r, element, oci_seccomp_flags, "flag", &value) < 0)
+        return -1;
+    profile->flags |= (unsigned)value;
+    return 0;
+}
+
+/* One condition per argument of the call: at most six. */
+static int check_conditions(struct oci_reader *r, size_t length, void *data)
+{
+    (void)data;
+    if (length > 6)
+        return oci_fail(r, "%zu conditions (at most 6: one per argument)",
+                        length);
+    return 0;
+}
+
+static int read_arg(struct oci_reader *r, json_object *entry, void *data)
+{
+    struct filter_rule *rule = data;
+    struct filter_arg *arg = &rule->args[rule->arg_count];
     const struct oci_name *known;
     char *op = NULL, names[300];
     uint64_t number;
@@ -197,6 +181,7 @@ static int read_arg(struct oci_reader *r, json_object *entry,
     if (!known)
         return -1;
     arg->op = (enum scmp_compare)known->value;
+    rule->arg_count++;
     return 0;
 }
 
@@ -205,11 +190,11 @@ static int check_name(struct oci_reader *r, const char *name)
     return name[0] ? 0 : oci_fail(r, "an empty system call name");
 }
 
-static int read_rule(struct oci_reader *r, json_object *entry,
-                     struct filter_rule *rule)
+static int read_rule(struct oci_reader *r, json_object *entry, void *data)
 {
-    json_object *args;
-    size_t back, length;
+    struct filter_profile *profile = data;
+    /* Counted first: filter_profile_free() frees a rule half read. */
+    struct filter_rule *rule = &profile->rules[profile->rule_count++];
     int got, count = 0;
 
     if (oci_value_type(r, entry, json_type_object) < 0)
@@ -225,56 +210,22 @@ static int read_rule(struct oci_reader *r, json_object *entry,
     if (read_action(r, entry, "action", &rule->action) < 0 ||
         read_errno(r, entry, "errnoRet", &rule->action) < 0)
         return -1;
-    got = oci_member(r, entry, "args", json_type_array, &args);
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, "args");
-    length = json_object_array_length(args);
-    if (length > 6)
-        return oci_fail(r, "%zu conditions (at most 6: one per argument)",
-                        length);
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        if (read_arg(r, json_object_array_get_idx(args, i), &rule->args[i]) < 0)
-            return -1;
-        rule->arg_count++;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
-    return 0;
+    return oci_each(r, entry, "args", check_conditions, read_arg, rule);
 }
 
-static int read_rules(struct oci_reader *r, json_object *seccomp,
-                      struct filter_profile *profile)
+static int allocate_rules(struct oci_reader *r, size_t length, void *data)
 {
-    json_object *array;
-    size_t back, length;
-    int got = oci_member(r, seccomp, "syscalls", json_type_array, &array);
+    struct filter_profile *profile = data;
 
-    if (got <= 0)
-        return got;
-    back = oci_enter(r, "syscalls");
-    length = json_object_array_length(array);
     profile->rules = calloc(length ? length : 1, sizeof(struct filter_rule));
-    if (!profile->rules)
-        return oci_fail(r, "%s", strerror(errno));
-    for (size_t i = 0; i < length; i++) {
-        size_t element = oci_enter_index(r, i);
-
-        profile->rule_count++; /* first: filter_profile_free frees it */
-        if (read_rule(r, json_object_array_get_idx(array, i),
-                      &profile->rules[i]) < 0)
-            return -1;
-        oci_leave(r, element);
-    }
-    oci_leave(r, back);
-    return 0;
+    return profile->rules ? 0 : oci_fail(r, "%s", strerror(errno));
 }
 
 int oci_read_seccomp(struct oci_reader *r, json_object *seccomp,
                      struct filter_profile *profile)
 {
+    int got;
+
     /* What filter_from_rules() calls it: "config.json: linux.seccomp". */
     if (asprintf(&profile->source, "%s: %s", r->file, r->path) < 0) {
         profile->source = NULL;
@@ -284,13 +235,15 @@ int oci_read_seccomp(struct oci_reader *r, json_object *seccomp,
             0 ||
         read_errno(r, seccomp, "defaultErrnoRet", &profile->default_action) <
             0 ||
-        read_architectures(r, seccomp, profile) < 0 ||
-        read_flags(r, seccomp, profile) < 0)
+        oci_each(r, seccomp, "architectures", allocate_architectures,
+                 read_architecture, profile) < 0 ||
+        oci_each(r, seccomp, "flags", NULL, read_flag, profile) < 0)
         return -1;
     /* SCMP_ACT_NOTIFY's supervisor: not implemented (the action is
      * refused by name, and these with it). */
     if (oci_refuse(r, seccomp, "listenerPath") < 0 ||
         oci_refuse(r, seccomp, "listenerMetadata") < 0)
         return -1;
-    return read_rules(r, seccomp, profile);
+    got = oci_each(r, seccomp, "syscalls", allocate_rules, read_rule, profile);
+    return got < 0 ? -1 : 0;
 }

@@ -355,6 +355,36 @@ int oci_string_array(struct oci_reader *r, json_object *obj, const char *key,
     return 1;
 }
 
+/* The loop every list in config.json needs, written once: the path
+ * enters "linux.namespaces[2]" around each element, so that whatever
+ * READ_ELEMENT reports names the element. */
+int oci_each(struct oci_reader *r, json_object *obj, const char *key,
+             int (*prepare)(struct oci_reader *r, size_t length, void *data),
+             int (*read_element)(struct oci_reader *r, json_object *element,
+                                 void *data),
+             void *data)
+{
+    json_object *array;
+    size_t back, length;
+    int got = oci_member(r, obj, key, json_type_array, &array);
+
+    if (got <= 0)
+        return got;
+    back = oci_enter(r, key);
+    length = json_object_array_length(array);
+    if (prepare && prepare(r, length, data) < 0)
+        return -1;
+    for (size_t i = 0; i < length; i++) {
+        size_t element = oci_enter_index(r, i);
+
+        if (read_element(r, json_object_array_get_idx(array, i), data) < 0)
+            return -1;
+        oci_leave(r, element);
+    }
+    oci_leave(r, back);
+    return 1;
+}
+
 /* --- paths --------------------------------------------------------------- */
 
 int oci_check_absolute(struct oci_reader *r, const char *text)
