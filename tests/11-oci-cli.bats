@@ -188,7 +188,9 @@ EOF
 
 @test "a cgroup mount shows the container's own cgroups, with or without a cgroup namespace; never the host's tree" {
     [ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy here (the v2 mount is tested in the VM)"
-    # The host's pids root has directories (ctlab-cli at least, made below).
+    # The host's pids tree has a cgroup the container must not see: a
+    # plain cgroup mount would show ctlab-cli/other (teardown removes it).
+    mkdir -p /sys/fs/cgroup/pids/ctlab-cli/other
     edit_config '.linux.resources.pids = {limit: 42}
         | .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "ro"]}]
         | .process.args = ["/bin/sh", "-c", "cat /sys/fs/cgroup/pids/pids.max; ls -d /sys/fs/cgroup/pids/*/ 2>/dev/null | wc -l; ls /sys/fs/cgroup | grep -c systemd; echo 1 2>/dev/null >/sys/fs/cgroup/pids/pids.max || echo refused"]'
@@ -198,8 +200,8 @@ EOF
         run -0 oci run --bundle "$WORK/bundle" "$ID"
         assert_equal "$mode: $output" "$mode: $(printf '%s\n' 42 0 0 refused)"
     done
-    # Control: the host's pids root, which a plain mount would show.
-    [ "$(ls -d /sys/fs/cgroup/pids/*/ | wc -l)" -gt 0 ]
+    # Control: the host's side of it.
+    [ -d /sys/fs/cgroup/pids/ctlab-cli/other ]
 }
 
 @test "list and ps ID: the container, its status, and the PIDs of its cgroup" {
