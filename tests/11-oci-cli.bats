@@ -8,6 +8,17 @@
 
 bats_require_minimum_version 1.5.0
 
+# One test runs the docker-like minictr, whose state base /run/ctlab is
+# made on first use: gc removes it after, if it was not there before.
+setup_file() {
+    [ -e /run/ctlab ] && export CLI_HAD_RUN_CTLAB=1
+    return 0
+}
+
+teardown_file() {
+    [ -n "${CLI_HAD_RUN_CTLAB:-}" ] || "$BATS_TEST_DIRNAME/../10-mini-container/minictr" gc >/dev/null
+}
+
 setup() {
     load test_helper/common
     requires root
