@@ -356,6 +356,7 @@ __attribute__((noreturn)) static void exec_process(const struct container *c)
     if (!spec->use_init) {
         sigprocmask(SIG_SETMASK, &c->saved_mask, NULL);
         step_end(STEP_EXEC);
+        reset_signal_dispositions();
         exec_command(spec->process.args);
     }
     if (init_block_signals(&init_saved) < 0)
@@ -382,6 +383,7 @@ __attribute__((noreturn)) static void exec_process(const struct container *c)
         }
         sigprocmask(SIG_SETMASK, &c->saved_mask, NULL);
         step_end(STEP_EXEC);
+        reset_signal_dispositions();
         exec_command(spec->process.args);
     }
     _exit(init_supervise(main_child));

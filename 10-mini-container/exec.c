@@ -163,6 +163,7 @@ join_and_exec(const char *name, const char *dir, pid_t init, int pidfd,
         setsid();
         if (r->console_fd >= 0 && console_setup_child(r->console_fd) < 0)
             _exit(EXIT_TOOL_FAILED);
+        reset_signal_dispositions();
         exec_command(p->args);
     }
     if (r->console_fd >= 0)

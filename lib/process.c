@@ -111,3 +111,14 @@ int wait_for_exit_code(pid_t child)
     }
     return exit_code_from_wait_status(status);
 }
+
+void reset_signal_dispositions(void)
+{
+    struct sigaction default_action = {.sa_handler = SIG_DFL};
+
+    sigemptyset(&default_action.sa_mask);
+    /* 32 and 33 are glibc's own (EINVAL here): nothing to undo there. */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &default_action, NULL);
+}

@@ -215,6 +215,19 @@ EOF
     [ -d /sys/fs/cgroup/pids/ctlab-cli/other ]
 }
 
+@test "signals the runtime's caller ignored (nohup's SIGHUP, SIGPIPE) are not ignored in the container, nor in exec" {
+    # Control: what such a caller hands down (SIGHUP is bit 0, SIGPIPE 12).
+    run -0 bash -c 'trap "" HUP PIPE; exec grep SigIgn /proc/self/status'
+    assert_output "SigIgn:	0000000000001001"
+    edit_config '.process.args = ["/bin/grep", "SigIgn", "/proc/self/status"]'
+    run -0 bash -c 'trap "" HUP PIPE; exec "$@"' _ minictr --root "$STATE" run --bundle "$WORK/bundle" "$ID"
+    assert_output "SigIgn:	0000000000000000"
+    edit_config '.process.args = ["/bin/sleep", "60"]'
+    started
+    run -0 bash -c 'trap "" HUP PIPE; exec "$@"' _ minictr --root "$STATE" exec "$ID" /bin/grep SigIgn /proc/self/status
+    assert_output "SigIgn:	0000000000000000"
+}
+
 @test "list and ps ID: the container, its status, and the PIDs of its cgroup" {
     started
     oci exec --detach --pid-file "$WORK/exec.pid" "$ID" /bin/sleep 30 </dev/null >/dev/null 2>&1
