@@ -1354,39 +1354,39 @@ static int set_io_max(const struct cgroup *cg,
 
 /* A proportional share of the disks, 10..1000. The weight is the I/O
  * scheduler's or the cost model's, so its file comes and goes with them:
- * v2 io.weight (the iocost controller), else BFQ's io.bfq.weight; v1
- * blkio.weight (CFQ's, gone since Linux 5.0), else blkio.bfq.weight.
- * Without either, say so: a weight silently dropped is a share the user
- * asked for and did not get. */
+ * v2 BFQ's io.bfq.weight (runc's first choice: the scheduler the disk
+ * really uses), else io.weight (the iocost controller); v1 blkio.weight
+ * (CFQ's, gone since Linux 5.0), else blkio.bfq.weight. Without either,
+ * say so: a weight silently dropped is a share the user asked for and did
+ * not get. */
 static int set_io_weight(const struct cgroup *cg,
                          const struct cgroup_limits *limits)
 {
     int v2 = cg->version[CG_IO] == 2;
-    const char *file = v2 ? "io.weight" : "blkio.weight";
-    const char *bfq_file = v2 ? "io.bfq.weight" : "blkio.bfq.weight";
+    const char *file = v2 ? "io.bfq.weight" : "blkio.weight";
+    const char *other = v2 ? "io.weight" : "blkio.bfq.weight";
     char value[32];
 
-    /* v2's files take "default N" (and "MAJ:MIN N" per device). v2's
-     * io.weight counts 1..10000 (default 100): the weight, given on
-     * blkio's scale, goes there by runc's line from 10..1000 onto
-     * 1..10000. BFQ's files count 1..1000 and take it as it is. */
-    if (v2 && file_exists(cg, CG_IO, file)) {
-        snprintf(value, sizeof(value), "default %u",
-                 1 + (limits->io_weight - 10) * 9999 / 990);
-        return set_file(cg, CG_IO, file, value);
-    }
+    /* v2's files take "default N" (and "MAJ:MIN N" per device). BFQ's
+     * count 1..1000 and take the weight as it is. */
     snprintf(value, sizeof(value), v2 ? "default %u" : "%u", limits->io_weight);
     if (file_exists(cg, CG_IO, file))
         return set_file(cg, CG_IO, file, value);
-    if (file_exists(cg, CG_IO, bfq_file)) {
-        trace("no %s/%s: BFQ's %s instead", cg->dir[CG_IO], file, bfq_file);
-        return set_file(cg, CG_IO, bfq_file, value);
+    if (file_exists(cg, CG_IO, other)) {
+        trace("no %s/%s: %s instead", cg->dir[CG_IO], file, other);
+        /* v2's io.weight counts 1..10000 (default 100): the weight, given
+         * on blkio's scale, goes there by runc's line from 10..1000. */
+        if (v2)
+            snprintf(value, sizeof(value), "default %u",
+                     1 + (limits->io_weight - 10) * 9999 / 990);
+        return set_file(cg, CG_IO, other, value);
     }
     errno = ENOENT;
     return error_msg("cannot set %s on %s: %s/%s does not exist, nor %s (the "
                      "weight belongs to %s or the BFQ I/O scheduler, and "
                      "neither is in this kernel; try: modprobe bfq)",
-                     file, cg->name, cg->dir[CG_IO], file, bfq_file,
+                     v2 ? "io.weight" : file, cg->name, cg->dir[CG_IO],
+                     v2 ? "io.weight" : file, v2 ? file : other,
                      v2 ? "the iocost controller" : "CFQ (gone since 5.0)");
 }
 
@@ -2054,8 +2054,8 @@ static void read_text(const struct cgroup *cg, enum controller c,
 static long long read_io_weight(const struct cgroup *cg)
 {
     int v2 = cg->version[CG_IO] == 2;
-    const char *files[] = {v2 ? "io.weight" : "blkio.weight",
-                           v2 ? "io.bfq.weight" : "blkio.bfq.weight"};
+    const char *files[] = {v2 ? "io.bfq.weight" : "blkio.weight",
+                           v2 ? "io.weight" : "blkio.bfq.weight"};
     char text[64];
     long long weight;
 

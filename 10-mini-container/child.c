@@ -178,8 +178,8 @@ static int make_filesystem(struct container *c)
         return -1;
     step_end(STEP_ROOT);
     step_begin(STEP_MOUNTS);
-    if (mounts_make(spec, root) < 0 || write_sysctls(spec, root) < 0 ||
-        mounts_protect(spec, root) < 0)
+    if (mounts_make(spec, root, c->cgroup_made > 0 ? &c->cgroup : NULL) < 0 ||
+        write_sysctls(spec, root) < 0 || mounts_protect(spec, root) < 0)
         return -1;
     /* createContainer: in our namespaces, the host's paths still in
      * sight, before pivot_root. */
@@ -281,6 +281,10 @@ static int restrict_process(const struct container *c)
     plan.groups = spec->process.additional_gids;
     plan.group_count = spec->process.additional_gid_count;
     plan.no_new_privs = spec->process.no_new_privileges;
+    /* Every signal back to SIG_DFL, before the filter (which may deny
+     * rt_sigaction): nothing ignored by minictr's caller reaches the
+     * command. */
+    reset_signal_dispositions();
     /* Without no_new_privs the kernel loads a filter only for a process
      * with CAP_SYS_ADMIN: then before the capabilities go (runc's way). */
     if (c->filter && !plan.no_new_privs) {
@@ -356,7 +360,6 @@ __attribute__((noreturn)) static void exec_process(const struct container *c)
     if (!spec->use_init) {
         sigprocmask(SIG_SETMASK, &c->saved_mask, NULL);
         step_end(STEP_EXEC);
-        reset_signal_dispositions();
         exec_command(spec->process.args);
     }
     if (init_block_signals(&init_saved) < 0)
@@ -383,7 +386,6 @@ __attribute__((noreturn)) static void exec_process(const struct container *c)
         }
         sigprocmask(SIG_SETMASK, &c->saved_mask, NULL);
         step_end(STEP_EXEC);
-        reset_signal_dispositions();
         exec_command(spec->process.args);
     }
     _exit(init_supervise(main_child));

@@ -145,6 +145,7 @@ join_and_exec(const char *name, const char *dir, pid_t init, int pidfd,
     plan.groups = p->additional_gids;
     plan.group_count = p->additional_gid_count;
     plan.no_new_privs = p->no_new_privileges;
+    reset_signal_dispositions(); /* before the filter, as in child.c */
     if (close_fds_except(report, r->console_fd) < 0 ||
         child_set_process_limits(p) < 0 || cap_apply(&plan) < 0 ||
         (filter && filter_load(filter) < 0))
@@ -163,7 +164,6 @@ join_and_exec(const char *name, const char *dir, pid_t init, int pidfd,
         setsid();
         if (r->console_fd >= 0 && console_setup_child(r->console_fd) < 0)
             _exit(EXIT_TOOL_FAILED);
-        reset_signal_dispositions();
         exec_command(p->args);
     }
     if (r->console_fd >= 0)

@@ -258,11 +258,27 @@ static const struct command {
     {"features", oci_features},
 };
 
-/* The global options, before the command word: -v (--debug), and an OCI
- * caller's --root, --log and --log-format. The log is set up first, so
- * that an engine reads in it why a bad --root was refused. Returns 1 to
- * go on, 0 when done (--help, --version), -1 on an error (reported). */
-static int global_options(int *argc, char ***argv, int *oci_caller)
+/* Did an engine call us? It gives the runc command line's global options
+ * (--root, --log, --log-format, --systemd-cgroup) before the command. */
+static int called_by_engine(int argc, char **argv)
+{
+    static const char *const engine_options[] = {"--root", "--log",
+                                                 "--systemd-cgroup", NULL};
+
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+        for (int k = 0; engine_options[k]; k++)
+            if (strncmp(argv[i], engine_options[k],
+                        strlen(engine_options[k])) == 0)
+                return 1;
+    return 0;
+}
+
+/* The global options, before the command word: -v (--debug), and an
+ * engine's --root, --log and --log-format. All are read first, then the
+ * log opened, then the first error reported: an engine reads in its log
+ * why its call was refused. Returns 1 to go on, 0 when done (--help,
+ * --version), -1 on an error (reported). */
+static int global_options(int *argc, char ***argv)
 {
     static const struct option options[] = {
         {"root", required_argument, NULL, 'r'},
@@ -274,8 +290,8 @@ static int global_options(int *argc, char ***argv, int *oci_caller)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *log = NULL, *root = NULL;
-    int c, json = 0;
+    const char *log = NULL, *root = NULL, *format = NULL;
+    int c, bad_optind = 0, bad_optopt = 0, systemd = 0, help = 0, version = 0;
 
     optind = 0;
     while ((c = getopt_long(*argc, *argv, "+vh", options, NULL)) != -1) {
@@ -285,37 +301,51 @@ static int global_options(int *argc, char ***argv, int *oci_caller)
             break;
         case 'r':
             root = optarg;
-            *oci_caller = 1;
             break;
         case 'l':
             log = optarg;
-            *oci_caller = 1;
             break;
         case 'f':
-            *oci_caller = 1;
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-                return error_msg("--log-format %s: text or json", optarg);
-            json = strcmp(optarg, "json") == 0;
+            format = optarg;
             break;
         case 's':
-            *oci_caller = 1;
-            return error_msg("--systemd-cgroup: not implemented by minictr "
-                             "(it makes its cgroups itself, chapter 05)");
+            systemd = 1;
+            break;
         case 'h':
-            usage(stdout);
-            return 0;
+            help = 1;
+            break;
         case 'V':
-            printf("minictr version 0.11 (ctlab)\nspec: %s\n", OCI_VERSION);
-            return 0;
-        default:
-            return report_bad_option(*argv);
+            version = 1;
+            break;
+        default: /* the first one, reported once the log is open */
+            if (!bad_optind) {
+                bad_optind = optind;
+                bad_optopt = optopt;
+            }
         }
     }
     if (log) {
         FILE *f = fopen(log, "ae");
         if (!f)
             return error_errno("--log %s", log);
-        err_set_log(f, json);
+        err_set_log(f, format && strcmp(format, "json") == 0);
+    }
+    if (bad_optind) {
+        optind = bad_optind; /* as getopt left them at that option */
+        optopt = bad_optopt;
+        return report_bad_option(*argv);
+    }
+    if (format && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+        return error_msg("--log-format %s: text or json", format);
+    if (systemd)
+        return error_msg("--systemd-cgroup: not implemented by minictr "
+                         "(it makes its cgroups itself, chapter 05)");
+    if (help || version) {
+        if (help)
+            usage(stdout);
+        else
+            printf("minictr version 0.11 (ctlab)\nspec: %s\n", OCI_VERSION);
+        return 0;
     }
     if (root && state_set_base(root) < 0)
         return -1;
@@ -328,7 +358,7 @@ static int global_options(int *argc, char ***argv, int *oci_caller)
 
 int main(int argc, char **argv)
 {
-    int rc, oci_caller = 0;
+    int rc;
 
     timings_started();
     set_program_name(argv[0]);
@@ -341,9 +371,11 @@ int main(int argc, char **argv)
             return EXIT_TOOL_FAILED;
     /* A bad global option: runc's exit status 1 for an engine (it gave
      * --root, --log or --log-format), docker's 125 otherwise. */
-    rc = global_options(&argc, &argv, &oci_caller);
+    rc = global_options(&argc, &argv);
     if (rc <= 0)
-        return rc == 0 ? 0 : oci_caller ? 1 : EXIT_TOOL_FAILED;
+        return rc == 0                        ? 0
+               : called_by_engine(argc, argv) ? 1
+                                              : EXIT_TOOL_FAILED;
     /* COMMAND --help: the usage above, whichever command (runc's way). */
     if (argc > 2 && strcmp(argv[2], "--help") == 0) {
         usage(stdout);

@@ -25,74 +25,38 @@
 #include "err.h"
 #include "mounts.h"
 
-/* Is WORD one of the comma-separated words of LIST? */
-static int word_in(const char *word, const char *list)
+/* The container's own directory in the v1 hierarchy mounted at POINT:
+ * the one of CG's directories below it, or NULL (it has no cgroup
+ * there: the hierarchy holds nothing of its limits, or is a named one,
+ * name=systemd, with no controller). */
+static const char *own_directory(const struct cgroup *cg, const char *point)
 {
-    size_t length = strlen(word);
+    size_t length = strlen(point);
 
-    for (const char *p = list; (p = strstr(p, word)); p += length)
-        if ((p == list || p[-1] == ',') && (p[length] == ',' || !p[length]))
-            return 1;
-    return 0;
-}
-
-/* Is every comma-separated word of WORDS one of LIST's? ("cpu,cpuacct"
- * in "rw,cpu,cpuacct"; "name=systemd" in "rw,xattr,name=systemd".) */
-static int all_words_in(const char *words, const char *list)
-{
-    char copy[256], *word, *save = NULL;
-
-    snprintf(copy, sizeof(copy), "%s", words);
-    for (word = strtok_r(copy, ",", &save); word;
-         word = strtok_r(NULL, ",", &save))
-        if (!word_in(word, list))
-            return 0;
-    return 1;
-}
-
-/* This process's cgroup in the v1 hierarchy mounted with OPTIONS, from
- * /proc/self/cgroup ("ID:CONTROLLERS:PATH"), into PATH. */
-static int own_cgroup_path(const char *options, char *path, size_t size)
-{
-    char line[PATH_MAX + 256];
-    FILE *f = fopen("/proc/self/cgroup", "re");
-    int found = 0;
-
-    if (!f)
-        return error_errno("open /proc/self/cgroup");
-    while (!found && fgets(line, sizeof(line), f)) {
-        char *controllers = strchr(line, ':'), *own;
-
-        if (!controllers || !(own = strchr(++controllers, ':')) ||
-            own == controllers)
-            continue; /* v2's line "0::/..." has none */
-        *own++ = '\0';
-        own[strcspn(own, "\n")] = '\0';
-        if (all_words_in(controllers, options)) {
-            snprintf(path, size, "%s", own);
-            found = 1;
-        }
-    }
-    fclose(f);
-    return found ? 0
-                 : error_msg("mount cgroup: not in the %s hierarchy", options);
+    for (int c = 0; cg && c < CG_COUNT; c++)
+        if (cg->version[c] == 1 && strncmp(cg->dir[c], point, length) == 0 &&
+            cg->dir[c][length] == '/')
+            return cg->dir[c];
+    return NULL;
 }
 
 /* A "cgroup" mount: the container's own cgroups, read-only as its spec
  * says. On v2 a cgroup2 mount, which in the container's cgroup namespace
- * shows its cgroup as the root. On v1, as runc does, a tmpfs with each
- * hierarchy the host has mounted in it (the same controllers: the
- * kernel refuses another combination), each again rooted at the
- * container's cgroup by the namespace. Without a cgroup namespace a
- * cgroup mount would show the host's whole tree: then, as runc does,
- * each hierarchy's directory of the container is bound instead (it
- * joined them before its mounts, step 5). */
+ * shows its cgroup as the root. On v1, as runc does, a tmpfs with a
+ * directory for each hierarchy the host has mounted, and in each where
+ * the container has a cgroup of its own (CG's): with a cgroup namespace,
+ * a mount of that hierarchy (the same controllers: the kernel refuses
+ * another combination), rooted at the container's cgroup by the
+ * namespace; without one, a bind of the container's directory. Any other
+ * hierarchy is left empty: mounted, it would show a cgroup that is not
+ * the container's (the caller's, conmon's) and what is below it. */
 int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
-                  const char *target, int own_namespace)
+                  const char *target, const struct cgroup *cg,
+                  int own_namespace)
 {
     struct {
-        char name[64], controllers[192], point[PATH_MAX], options[256];
-    } hierarchies[16] = {{"", "", "", ""}};
+        char name[64], controllers[192], point[PATH_MAX];
+    } hierarchies[16] = {{"", "", ""}};
     char line[4096], point[PATH_MAX], options[256], where[PATH_MAX * 3];
     unsigned long flags = m->flags & ~MS_RDONLY; /* read-only at the end */
     int count = 0, rc = 0;
@@ -115,23 +79,12 @@ int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
             !(name = strrchr(point, '/')) ||
             !(controllers = strchr(options, ',')))
             continue;
-        /* A named hierarchy (name=systemd) has no controller, and no
-         * cgroup of the container's: mounted, it would show the host's
-         * whole tree. Left out. */
-        if (strstr(options, "name=")) {
-            trace("%s: a named hierarchy, no cgroup of the container's: "
-                  "not mounted",
-                  point);
-            continue;
-        }
         snprintf(hierarchies[count].name, sizeof(hierarchies[count].name), "%s",
                  name);
         snprintf(hierarchies[count].controllers,
                  sizeof(hierarchies[count].controllers), "%s", controllers + 1);
         snprintf(hierarchies[count].point, sizeof(hierarchies[count].point),
                  "%s", point);
-        snprintf(hierarchies[count].options, sizeof(hierarchies[count].options),
-                 "%s", options);
         count++;
     }
     fclose(f);
@@ -145,30 +98,27 @@ int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
     /* Paths again from the root: TARGET_FD is the directory the tmpfs
      * now covers. */
     for (int i = 0; rc == 0 && i < count; i++) {
-        char path[PATH_MAX * 2 + 64], own[PATH_MAX];
+        char path[PATH_MAX * 2 + 64];
+        const char *own;
         int dir;
 
-        snprintf(path, sizeof(path), "%s%s", m->destination,
+        snprintf(path, sizeof(path), "%s%.63s", m->destination,
                  hierarchies[i].name);
         dir = open_in_root(root_fd, path, 1, 1);
         if (dir < 0)
             return -1;
-        snprintf(where, sizeof(where), "%s%s", target, hierarchies[i].name);
-        if (own_namespace)
+        snprintf(where, sizeof(where), "%s%.63s", target, hierarchies[i].name);
+        own = own_directory(cg, hierarchies[i].point);
+        if (!own)
+            trace("%s: no cgroup of the container's in %s: left empty", where,
+                  hierarchies[i].point);
+        else if (own_namespace)
             rc = do_mount("cgroup", NULL, dir, where, "cgroup",
                           flags | MS_RDONLY, hierarchies[i].controllers, NULL);
-        else if ((rc = own_cgroup_path(hierarchies[i].options, own,
-                                       sizeof(own))) == 0 &&
-                 strcmp(own, "/") == 0)
-            trace("%s: the container has no cgroup of its own here: "
-                  "left empty",
-                  where);
-        else if (rc == 0) {
-            snprintf(path, sizeof(path), "%s%s", hierarchies[i].point, own);
+        else
             rc =
-                bind_mount(path, dir, where,
+                bind_mount(own, dir, where,
                            MS_BIND | MS_REC | MS_RDONLY | (flags & ~MS_REC), 0);
-        }
         close(dir);
     }
     if (rc < 0 || !(m->flags & MS_RDONLY))
@@ -201,9 +151,22 @@ static int copy_entry(int from, int to, const char *name, const struct stat *st,
         else
             rc = copy_tree(in, out, depth + 1);
     } else if (S_ISREG(st->st_mode)) {
-        in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                     st->st_mode & 07777);
+        struct stat opened;
+
+        /* Non-blocking, and checked to be the file lstat saw: a fifo or
+         * a device swapped in meanwhile is neither waited on nor read. */
+        in = openat(from, name,
+                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (in >= 0 &&
+            (fstat(in, &opened) < 0 || !S_ISREG(opened.st_mode) ||
+             opened.st_dev != st->st_dev || opened.st_ino != st->st_ino)) {
+            close(in);
+            in = -1;
+            errno = ESTALE;
+        }
+        out = in < 0 ? -1
+                     : openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                              0600);
         /* read and write: copy_file_range(2) refuses between two kinds
          * of filesystem (EXDEV), as the image's and a tmpfs are. */
         while (in >= 0 && out >= 0 && n > 0 &&
@@ -228,6 +191,11 @@ static int copy_entry(int from, int to, const char *name, const struct stat *st,
     if (rc == 0 &&
         fchownat(to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
         rc = error_errno("tmpcopyup: chown %s", name);
+    /* The mode last: the umask cut it at creation, and chown(2) clears
+     * set-user-ID and set-group-ID. (A link has no mode of its own.) */
+    if (rc == 0 && !S_ISLNK(st->st_mode) &&
+        fchmodat(to, name, st->st_mode & 07777, 0) < 0)
+        rc = error_errno("tmpcopyup: chmod %s", name);
     return rc;
 }
 
@@ -235,7 +203,10 @@ static int copy_entry(int from, int to, const char *name, const struct stat *st,
  * their modes and owners) made again in TO, as runc does before a tmpfs
  * hides it. Every name is opened beneath FROM without following a link
  * (O_NOFOLLOW), so an image's symlink cannot point the copy outside the
- * root; DEPTH bounds a deep tree. */
+ * root; DEPTH bounds a deep tree. A sparse file or a file with many hard
+ * links is copied whole each time: what that costs is bounded by the
+ * tmpfs's size and charged to the container's memory cgroup, as the
+ * command's own writes to it would be. */
 static int copy_tree(int from, int to, int depth)
 {
     struct dirent *entry;
@@ -265,6 +236,7 @@ int mount_tmpfs_copy_up(int root_fd, const struct spec_mount *m, int fd,
                         const char *target)
 {
     int below = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC), above;
+    struct stat st;
     int rc;
 
     if (below < 0)
@@ -274,6 +246,13 @@ int mount_tmpfs_copy_up(int root_fd, const struct spec_mount *m, int fd,
     above = rc == 0 ? open_in_root(root_fd, m->destination, 0, 1) : -1;
     if (rc == 0 && above < 0)
         rc = -1;
+    /* The tmpfs's root takes the hidden directory's owner and mode (a
+     * fresh tmpfs is 1777 root: /run would become writable by all). */
+    if (rc == 0 &&
+        (fstat(below, &st) < 0 ||
+         fchownat(above, "", st.st_uid, st.st_gid, AT_EMPTY_PATH) < 0 ||
+         chmod(fd_path(above).text, st.st_mode & 07777) < 0))
+        rc = error_errno("tmpcopyup: %s's owner and mode", target);
     if (rc == 0)
         rc = copy_tree(below, above, 0);
     /* Read-only, if asked, once the copy is in. */

@@ -212,7 +212,7 @@ int mounts_prepare_root(const struct ctr_spec *spec, const char *state_dir,
 
 /* One entry of the spec's mounts. */
 static int make_mount(int root_fd, const char *root, const struct spec_mount *m,
-                      int own_cgroup_namespace)
+                      const struct cgroup *cg, int own_cgroup_namespace)
 {
     char target[PATH_MAX * 2];
     struct stat st;
@@ -228,7 +228,7 @@ static int make_mount(int root_fd, const char *root, const struct spec_mount *m,
     if (is_bind)
         rc = bind_mount(m->source, fd, target, m->flags, m->propagation);
     else if (strcmp(m->type, "cgroup") == 0)
-        rc = mount_cgroups(root_fd, m, fd, target, own_cgroup_namespace);
+        rc = mount_cgroups(root_fd, m, fd, target, cg, own_cgroup_namespace);
     else if (m->copy_up)
         rc = mount_tmpfs_copy_up(root_fd, m, fd, target);
     else {
@@ -254,14 +254,15 @@ static int make_mount(int root_fd, const char *root, const struct spec_mount *m,
     return rc;
 }
 
-int mounts_make(const struct ctr_spec *spec, const char *root)
+int mounts_make(const struct ctr_spec *spec, const char *root,
+                const struct cgroup *cg)
 {
     int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
     if (root_fd < 0)
         return error_errno("open %s", root);
     for (int i = 0; rc == 0 && i < spec->mount_count; i++)
-        rc = make_mount(root_fd, root, &spec->mounts[i],
+        rc = make_mount(root_fd, root, &spec->mounts[i], cg,
                         spec->namespaces[SPEC_NS_CGROUP].wanted);
     if (rc == 0)
         rc = mounts_make_devices(root_fd, spec);

@@ -41,10 +41,12 @@ int bind_mount(const char *source, int target_fd, const char *target,
                unsigned long flags, unsigned long propagation);
 
 /* A "cgroup" mount M on TARGET_FD (named TARGET), as its comment in
- * mount_kinds.c says; OWN_NAMESPACE: the container has a cgroup
- * namespace of its own. */
+ * mount_kinds.c says: the hierarchies where the container has a cgroup
+ * of its own (CG's; NULL: none); OWN_NAMESPACE: it has a cgroup
+ * namespace. */
 int mount_cgroups(int root_fd, const struct spec_mount *m, int target_fd,
-                  const char *target, int own_namespace);
+                  const char *target, const struct cgroup *cg,
+                  int own_namespace);
 
 /* A tmpfs mount M on the directory TARGET_FD (named TARGET), then the
  * files it hides copied into it ("tmpcopyup"). */
@@ -55,8 +57,10 @@ int mount_tmpfs_copy_up(int root_fd, const struct spec_mount *m, int fd,
  * links (devices.c). */
 int mounts_make_devices(int root_fd, const struct ctr_spec *spec);
 
-/* The spec's mounts, in order, and its device nodes, inside ROOT. */
-int mounts_make(const struct ctr_spec *spec, const char *root);
+/* The spec's mounts, in order, and its device nodes, inside ROOT. CG:
+ * the container's cgroups (NULL: none), for a "cgroup" mount. */
+int mounts_make(const struct ctr_spec *spec, const char *root,
+                const struct cgroup *cg);
 
 /* Then its masked and read-only paths, after the sysctls are written
  * (devices.c). */

@@ -213,12 +213,12 @@ attach_loop_device() {
 }
 
 # The I/O weight file cgctl writes for cgroup $1, or nothing: v2
-# io.weight (iocost) or io.bfq.weight; v1 blkio.weight (CFQ) or
+# io.bfq.weight or io.weight (iocost); v1 blkio.weight (CFQ) or
 # blkio.bfq.weight.
 io_weight_file() {
     local dir file files
     if [ "$(version_of io)" = 2 ]; then
-        dir="$(v2_mount)/ctlab/$1" files="io.weight io.bfq.weight"
+        dir="$(v2_mount)/ctlab/$1" files="io.bfq.weight io.weight"
     else
         dir="$(v1_mount blkio)/ctlab/$1" files="blkio.weight blkio.bfq.weight"
     fi

@@ -102,6 +102,11 @@ started() {
     assert_output "minictr: --root relative: want an absolute path"
     run -0 jq -r .msg "$WORK/log2.json"
     assert_output "--root relative: want an absolute path"
+    # Whatever the order: an unknown option before --log is logged too.
+    run -1 minictr --bogus --log "$WORK/log3.json" --log-format json list
+    assert_output --partial "'--bogus'"
+    run -0 jq -r .msg "$WORK/log3.json"
+    assert_output --partial "'--bogus'"
 }
 
 @test "--root is made with its parents (containerd's shim names /run/containerd/runc/NS, which nothing made)" {
@@ -178,12 +183,19 @@ EOF
     chmod 0640 "$data/file"
     chown 1000:1001 "$data/file"
     echo deep >"$data/sub/deep"
+    mkdir -m 1777 "$data/shared"
+    cp /bin/true "$data/suid" && chmod 4755 "$data/suid"
+    chown 1000:1001 "$data"
+    chmod 0750 "$data"
     ln -s file "$data/link"
     ln -s /etc/shadow "$data/escape" # the host's, if it were followed now
     edit_config '.mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["nosuid", "tmpcopyup"]}]
-        | .process.args = ["/bin/sh", "-c", "stat -c \"%n %a %u:%g\" /data/file; readlink /data/link; readlink /data/escape; cat /data/sub/deep; echo new >/data/file; cat /data/file; grep \" /data \" /proc/mounts | cut -d\" \" -f3"]'
+        | .process.args = ["/bin/sh", "-c", "stat -c \"%n %a %u:%g\" /data /data/file /data/shared /data/suid; readlink /data/link; readlink /data/escape; cat /data/sub/deep; echo new >/data/file; cat /data/file; grep \" /data \" /proc/mounts | cut -d\" \" -f3"]'
     run -0 oci run --bundle "$WORK/bundle" "$ID"
-    assert_output "$(printf '%s\n' '/data/file 640 1000:1001' file /etc/shadow deep new tmpfs)"
+    # Modes as the image has them, set-user-ID and sticky bits included,
+    # and the tmpfs's root as the directory it hides.
+    assert_output "$(printf '%s\n' '/data 750 1000:1001' '/data/file 640 1000:1001' '/data/shared 1777 0:0' \
+        '/data/suid 4755 0:0' file /etc/shadow deep new tmpfs)"
     # The image's file is as it was: the write went to the tmpfs.
     assert_equal "$(cat "$data/file")" hello
     # Control: without tmpcopyup the same tmpfs hides the files.
@@ -202,15 +214,23 @@ EOF
     # The host's pids tree has a cgroup the container must not see: a
     # plain cgroup mount would show ctlab-cli/other (teardown removes it).
     mkdir -p /sys/fs/cgroup/pids/ctlab-cli/other
+    # One line each: pids.max; the directories below the container's pids
+    # cgroup; what the systemd and the memory directories hold; a write.
     edit_config '.linux.resources.pids = {limit: 42}
         | .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "ro"]}]
-        | .process.args = ["/bin/sh", "-c", "cat /sys/fs/cgroup/pids/pids.max; ls -d /sys/fs/cgroup/pids/*/ 2>/dev/null | wc -l; ls /sys/fs/cgroup | grep -c systemd; echo 1 2>/dev/null >/sys/fs/cgroup/pids/pids.max || echo refused"]'
+        | .process.args = ["/bin/sh", "-c", "cat /sys/fs/cgroup/pids/pids.max; ls -d /sys/fs/cgroup/pids/*/ 2>/dev/null | wc -l; ls -A /sys/fs/cgroup/systemd 2>/dev/null | wc -l; [ -n \"$(ls -A /sys/fs/cgroup/memory)\" ] && echo memory || echo no memory; echo 1 2>/dev/null >/sys/fs/cgroup/pids/pids.max || echo refused"]'
     local mode
     for mode in namespace host; do
         [ "$mode" = host ] && edit_config 'del(.linux.namespaces[] | select(.type == "cgroup"))'
         run -0 oci run --bundle "$WORK/bundle" "$ID"
-        assert_equal "$mode: $output" "$mode: $(printf '%s\n' 42 0 0 refused)"
+        assert_equal "$mode: $output" "$mode: $(printf '%s\n' 42 0 0 memory refused)"
     done
+    # Without cgroupsPath the container joins only the hierarchies its
+    # limits need: memory is not one, and its directory stays empty (a
+    # mount there would show the caller's cgroup, and what is below it).
+    edit_config 'del(.linux.cgroupsPath)'
+    run -0 oci run --bundle "$WORK/bundle" "$ID"
+    assert_equal "no cgroupsPath: $output" "no cgroupsPath: $(printf '%s\n' 42 0 0 'no memory' refused)"
     # Control: the host's side of it.
     [ -d /sys/fs/cgroup/pids/ctlab-cli/other ]
 }
@@ -225,6 +245,13 @@ EOF
     edit_config '.process.args = ["/bin/sleep", "60"]'
     started
     run -0 bash -c 'trap "" HUP PIPE; exec "$@"' _ minictr --root "$STATE" exec "$ID" /bin/grep SigIgn /proc/self/status
+    assert_output "SigIgn:	0000000000000000"
+    oci delete --force "$ID"
+    # The same under a filter that denies rt_sigaction: the dispositions
+    # are reset before the filter is loaded.
+    edit_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["rt_sigaction"], action: "SCMP_ACT_ERRNO"}]}
+        | .process.args = ["/bin/grep", "SigIgn", "/proc/self/status"]'
+    run -0 bash -c 'trap "" HUP PIPE; exec "$@"' _ minictr --root "$STATE" run --bundle "$WORK/bundle" "$ID"
     assert_output "SigIgn:	0000000000000000"
 }
 

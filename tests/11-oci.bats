@@ -651,7 +651,7 @@ hook_logging() {
     local dir file found=""
     dir=$(cgroup_dir "$PID" blkio)
     [ -n "$dir" ] || dir=$(cgroup_dir "$PID" io)
-    for file in blkio.weight blkio.bfq.weight io.weight io.bfq.weight; do
+    for file in blkio.weight blkio.bfq.weight io.bfq.weight io.weight; do
         [ -f "$dir/$file" ] || continue
         found=$file
         break
