@@ -8,7 +8,8 @@
 #                    KERNEL=default|6.12, T=default (chapter 05 + a smoke
 #                    test of each chapter) or T=05 (one chapter, whole)
 #   sudo make bench  start latency against crun, runc, bwrap and the
-#                    chapter's script; 100 containers at once; overlay
+#                    chapter's script, also through podman and containerd;
+#                    100 containers at once; overlay
 #                    mount time by layer count (bench/)
 #   make doctor      what this machine supports, OK / WARN / FAIL
 #   make rootfs      the busybox rootfs containers run in (./rootfs)
@@ -69,6 +70,7 @@ bench: deps
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all rootfs
 	@bench/bench.sh
+	@bench/engines.sh
 	@bench/scale.sh $(BENCH_N)
 	@bench/layers.sh
 

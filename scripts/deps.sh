@@ -11,7 +11,7 @@
 #   scripts/deps.sh lint     also the lint tools (clang-format, cppcheck)
 #   scripts/deps.sh vm       also qemu, cpio and xz for make test-vm
 #   scripts/deps.sh bench    also hyperfine, crun, runc, bubblewrap, GNU time
-#                            and gnuplot for make bench
+#                            gnuplot, podman and containerd for make bench
 set -euo pipefail
 
 # Debian/Ubuntu package names. Later chapters append theirs here.
@@ -43,7 +43,7 @@ if [ "${1:-}" = vm ]; then # make test-vm
     packages+=(qemu-system-x86 cpio xz-utils)
 fi
 if [ "${1:-}" = bench ]; then # make bench
-    packages+=(hyperfine crun runc bubblewrap time gnuplot-nox)
+    packages+=(hyperfine crun runc bubblewrap time gnuplot-nox podman containerd python3)
 fi
 
 # Dnf and pacman spellings, printed on machines without apt.

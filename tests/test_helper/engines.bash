@@ -51,9 +51,10 @@ ctrc() {
     ctr --address "$ENGINES/containerd/containerd.sock" --namespace "$CTR_NAMESPACE" "$@"
 }
 
-# The options every `ctrc run` takes: minictr as the shim's runc.
+# The options every `ctrc run` takes: minictr as the shim's runc. (Set
+# again by each test's load, once engines_setup has made $ENGINES.)
 CTR_RUN=(--runc-binary "$CTLAB_ROOT/10-mini-container/minictr"
-    --runc-root "$ENGINES/containerd/runc" --fifo-dir "$ENGINES/containerd/fifo")
+    --runc-root "${ENGINES:-}/containerd/runc" --fifo-dir "${ENGINES:-}/containerd/fifo")
 
 # engines_setup: once per file (setup_file). Exports what the tests use.
 engines_setup() {
