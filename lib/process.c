@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,13 +113,29 @@ int wait_for_exit_code(pid_t child)
     return exit_code_from_wait_status(status);
 }
 
+/* The kernel's struct sigaction (rt_sigaction(2), NOTES): glibc's
+ * sigaction() refuses signals 32 and 33, which it keeps for itself, yet
+ * a caller may hand those down ignored too (seen: a CI job's). */
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    unsigned long mask;
+};
+
 void reset_signal_dispositions(void)
 {
-    struct sigaction default_action = {.sa_handler = SIG_DFL};
+    const struct kernel_sigaction default_action = {.handler = SIG_DFL};
 
-    sigemptyset(&default_action.sa_mask);
-    /* 32 and 33 are glibc's own (EINVAL here): nothing to undo there. */
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &default_action, NULL);
+    /* Only the ignored ones: exec(2) resets the caught ones itself. */
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct kernel_sigaction now;
+
+        if (sig == SIGKILL || sig == SIGSTOP ||
+            syscall(SYS_rt_sigaction, sig, NULL, &now, sizeof(now.mask)) < 0)
+            continue;
+        if (now.handler == SIG_IGN)
+            syscall(SYS_rt_sigaction, sig, &default_action, NULL,
+                    sizeof(default_action.mask));
+    }
 }

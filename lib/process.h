@@ -27,10 +27,11 @@
 #include <signal.h>
 #include <sys/types.h>
 
-/* Every signal's disposition back to SIG_DFL. exec(2) resets caught
- * signals but keeps ignored ones: without this, a command would inherit
- * what its runtime's caller ignored (SIGHUP under nohup, SIGPIPE under
- * some shells and engines). The signal mask is left alone. */
+/* Every ignored signal back to SIG_DFL (glibc's own 32 and 33 too).
+ * exec(2) resets caught signals but keeps ignored ones: without this, a
+ * command would inherit what its runtime's caller ignored (SIGHUP under
+ * nohup, SIGPIPE under some shells and engines). The signal mask is left
+ * alone. */
 void reset_signal_dispositions(void);
 
 /* clone3() with FLAGS and SIGCHLD as exit signal, falling back to clone()
