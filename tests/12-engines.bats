@@ -32,15 +32,7 @@ setup() {
 }
 
 teardown() {
-    pm rm -a -f -t 0 >/dev/null 2>&1 || true
-    local id
-    for id in $(ctrc task ls -q 2>/dev/null); do
-        ctrc task kill -s KILL "$id" >/dev/null 2>&1 || true
-        ctrc task rm -f "$id" >/dev/null 2>&1 || true
-    done
-    for id in $(ctrc container ls -q 2>/dev/null); do
-        ctrc container rm "$id" >/dev/null 2>&1 || true
-    done
+    engines_remove_containers
     cleanup_test
 }
 

@@ -99,15 +99,14 @@ EOF
     ctrc image import --base-name localhost/ctlab-busybox "$ENGINES/image.tar" >/dev/null || return 1
 }
 
-# containerd with a config of ours, in the background; its pid in
-# $ENGINES/containerd/pid. Waits (bounded) for its socket.
-containerd_start() {
-    local dir=$ENGINES/containerd i
-    cat >"$dir/config.toml" <<EOF
+# containerd_config DIR: the start of a containerd config that keeps
+# everything of containerd's (root, state, sockets) in DIR.
+containerd_config() {
+    local dir=$1
+    cat <<EOF
 version = 2
 root = "$dir/root"
 state = "$dir/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [grpc]
   address = "$dir/containerd.sock"
 [ttrpc]
@@ -115,6 +114,14 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [debug]
   address = "$dir/debug.sock"
 EOF
+}
+
+# containerd with a config of ours (no CRI plugin), in the background;
+# its pid in $ENGINES/containerd/pid. Waits (bounded) for its socket.
+containerd_start() {
+    local dir=$ENGINES/containerd i
+    { echo 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
+      containerd_config "$dir"; } >"$dir/config.toml"
     containerd --config "$dir/config.toml" >"$dir/log" 2>&1 3>&- &
     echo $! >"$dir/pid"
     for i in $(seq 100); do
@@ -130,16 +137,8 @@ EOF
 # RuntimeClass names), with everything of containerd's in DIR.
 cri_config() {
     local dir=$1 binary=$2
+    containerd_config "$dir"
     cat <<EOF
-version = 2
-root = "$dir/root"
-state = "$dir/state"
-[grpc]
-  address = "$dir/containerd.sock"
-[ttrpc]
-  address = "$dir/containerd.sock.ttrpc"
-[debug]
-  address = "$dir/debug.sock"
 [plugins."io.containerd.grpc.v1.cri".cni]
   bin_dir = "$dir/cni/bin"
   conf_dir = "$dir/cni/net.d"
@@ -153,12 +152,10 @@ state = "$dir/state"
 EOF
 }
 
-# engines_teardown: once per file. Every container and task gone (each
-# test removes its own; this is the net), the daemon stopped by its pid,
-# the images, mounts, cgroups and directories the engines made removed.
-engines_teardown() {
-    [ -n "${ENGINES:-}" ] && [ -d "$ENGINES" ] || return 0
-    local id pid mnt dir i
+# engines_remove_containers: every podman container, containerd task and
+# container of ours, whatever state it is in.
+engines_remove_containers() {
+    local id
     pm rm -a -f -t 0 >/dev/null 2>&1 || true
     for id in $(ctrc task ls -q 2>/dev/null); do
         ctrc task kill -s KILL "$id" >/dev/null 2>&1 || true
@@ -167,6 +164,15 @@ engines_teardown() {
     for id in $(ctrc container ls -q 2>/dev/null); do
         ctrc container rm "$id" >/dev/null 2>&1 || true
     done
+}
+
+# engines_teardown: once per file. Every container and task gone (each
+# test removes its own; this is the net), the daemon stopped by its pid,
+# the images, mounts, cgroups and directories the engines made removed.
+engines_teardown() {
+    [ -n "${ENGINES:-}" ] && [ -d "$ENGINES" ] || return 0
+    local pid mnt dir i
+    engines_remove_containers
     ctrc image rm "$ENGINE_IMAGE" >/dev/null 2>&1 || true
     if [ -s "$ENGINES/containerd/pid" ]; then
         pid=$(cat "$ENGINES/containerd/pid")
