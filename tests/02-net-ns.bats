@@ -401,9 +401,16 @@ host_end_of() {
 
 # --- safety -----------------------------------------------------------------------
 
+# The host's NAT rules, as nft and iptables-save print them, without
+# iptables-save's "# Generated ... on TIME" comments.
+nat_rules() {
+    { nft list ruleset; iptables-save -t nat; } 2>/dev/null | grep -v '^#' || true
+}
+
 @test "safety: only 10.200.0.0/16 routes appear on the host, no default route, no NAT" {
     routes_before=$(ip -j route | jq -c 'sort_by(.dst)')
-    nat_before=$( (nft list ruleset; iptables-save -t nat) 2>/dev/null || true)
+    # (iptables-save's comment lines carry the time: left out.)
+    nat_before=$(nat_rules)
     netns add ctlabA
     netns add ctlabB
     netns veth ctlabA --host 10.200.0.1/24 --peer 10.200.0.2/24 --gateway
@@ -417,5 +424,5 @@ host_end_of() {
     # The namespaces' default routes lead only to our own devices.
     assert_equal "$(in_ns ctlabA ip -j route show default | jq -r '.[0].gateway')" 10.200.0.1
     assert_equal "$(in_ns ctlabB ip -j route show default | jq -r '.[0].gateway')" 10.200.1.1
-    assert_equal "$( (nft list ruleset; iptables-save -t nat) 2>/dev/null || true)" "$nat_before"
+    assert_equal "$(nat_rules)" "$nat_before"
 }
